@@ -1,0 +1,58 @@
+"""Splits an article's body into paragraph-aligned passages of a few sentences: the unit search ranks."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.records import Article, Passage
+
+# A sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, digit or quote,
+# unless the word before the period is an abbreviation or an initial ("Mr.", "U.S.", "J.").
+_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev hon pres no nos vol fig "
+    "inc ltd co corp bros vs etc jan feb mar apr jun jul aug sep sept oct nov dec approx est dept univ".split()
+)
+
+MIN_CHARS = 250  # a passage shorter than this takes the next paragraph too
+MAX_CHARS = 700  # ...but never grows past this (a long paragraph is cut between sentences)
+MAX_SENTENCES = 5
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _END.finditer(text):
+        word = text[:match.start()].rsplit(None, 1)[-1] if text[:match.start()].strip() else ""
+        bare = word.strip("\"'“‘([").lower()
+        if text[match.start()] == "." and (bare in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", bare)):
+            continue
+        end = match.start() + len(match.group().rstrip())
+        spans.append((offset + start, offset + end))
+        start = match.end()
+    if start < len(text):
+        spans.append((offset + start, offset + len(text.rstrip())))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def split_passages(article: Article) -> list[Passage]:
+    body = article.body
+    passages: list[Passage] = []
+    current: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if current:
+            start, end = current[0][0], current[-1][1]
+            passages.append(Passage(article.id, len(passages), start, end, body[start:end]))
+            current.clear()
+
+    offset = 0
+    for paragraph in article.paragraphs:
+        if current and current[-1][1] - current[0][0] >= MIN_CHARS:
+            flush()
+        for span in sentence_spans(paragraph, offset):
+            if current and (span[1] - current[0][0] > MAX_CHARS or len(current) >= MAX_SENTENCES):
+                flush()
+            current.append(span)
+        offset += len(paragraph) + 2
+    flush()
+    return passages

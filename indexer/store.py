@@ -1,0 +1,180 @@
+"""Where an index lives on disk and how it is opened: its directory, generations, format check and lock.
+
+    .newsgrep/
+      FORMAT              {"format": ..., "schema": ...}: refused with a hint to rebuild if it differs
+      CURRENT             the name of the live generation, replaced atomically
+      lock                held (flock) by the one process writing; holds its pid and command
+      gen-000001/whoosh/  the Whoosh index
+      gen-000001/manifest.sqlite3   roots and indexed files (see indexer.manifest)
+
+A rebuild writes a new generation beside the live one and switches CURRENT when it is complete, so
+searches keep working and a crash mid-rebuild loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from indexer.errors import IndexIncompatible, IndexLocked, IndexMissing
+
+DEFAULT_DIRNAME = ".newsgrep"
+FORMAT = 1
+
+
+def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """--index DIR, else $NEWSGREP_INDEX, else the nearest .newsgrep in this or a parent directory,
+    else ./.newsgrep (where a first `newsgrep index` creates it)."""
+    if explicit:
+        return Path(explicit).expanduser().absolute()
+    env = os.environ.get("NEWSGREP_INDEX")
+    if env:
+        return Path(env).expanduser().absolute()
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / DEFAULT_DIRNAME
+        if (candidate / "CURRENT").is_file():
+            return candidate
+    return here / DEFAULT_DIRNAME
+
+
+def _format_record() -> dict:
+    from indexer.schema import SCHEMA_VERSION
+
+    return {"format": FORMAT, "schema": SCHEMA_VERSION}
+
+
+class IndexDir:
+    """An index directory, existing or about to be created."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    # reading -----------------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return (self.path / "CURRENT").is_file()
+
+    def check_format(self) -> None:
+        if not self.exists():
+            raise IndexMissing(
+                f"no index at {self.path} (create one with `newsgrep index PATH`, or point --index/NEWSGREP_INDEX at one)"
+            )
+        try:
+            found = json.loads((self.path / "FORMAT").read_text())
+        except (OSError, ValueError):
+            found = None
+        if found != _format_record():
+            raise IndexIncompatible(
+                f"the index at {self.path} was written by an incompatible version of newsgrep "
+                f"(format {found}, this version reads {_format_record()}): run `newsgrep index --rebuild`"
+            )
+
+    def current(self) -> Path:
+        """The live generation's directory."""
+        self.check_format()
+        name = (self.path / "CURRENT").read_text().strip()
+        gen = self.path / name
+        if not gen.is_dir():
+            raise IndexIncompatible(f"the index at {self.path} is damaged (no {name}/): run `newsgrep index --rebuild`")
+        return gen
+
+    def open_whoosh(self):
+        """The live Whoosh index, for reading."""
+        from whoosh import index as whoosh_index
+
+        for attempt in range(3):
+            gen = self.current()
+            try:
+                return whoosh_index.open_dir(str(gen / "whoosh"))
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)  # a rebuild switched generations under us; read CURRENT again
+            except (ModuleNotFoundError, AttributeError, ImportError) as exc:
+                raise IndexIncompatible(
+                    f"the index at {self.path} cannot be read by this version of newsgrep ({exc}): "
+                    "run `newsgrep index --rebuild`"
+                ) from exc
+            except whoosh_index.EmptyIndexError as exc:
+                raise IndexIncompatible(
+                    f"the index at {self.path} is damaged ({exc}): run `newsgrep index --rebuild`"
+                ) from exc
+        raise AssertionError("unreachable")
+
+    # writing (callers hold the lock) ------------------------------------------------------------------
+    def generations(self) -> list[Path]:
+        return sorted(p for p in self.path.glob("gen-*") if p.is_dir())
+
+    def new_generation(self) -> Path:
+        """Creates an empty generation directory (not yet live) with an empty Whoosh index in it."""
+        from whoosh import index as whoosh_index
+
+        from indexer.schema import build_schema
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        numbers = [int(p.name.split("-")[1]) for p in self.generations()]
+        gen = self.path / f"gen-{max(numbers, default=0) + 1:06d}"
+        (gen / "whoosh").mkdir(parents=True)
+        whoosh_index.create_in(str(gen / "whoosh"), build_schema())
+        return gen
+
+    def make_live(self, gen: Path) -> None:
+        """Switches CURRENT to `gen` atomically and removes every other generation."""
+        _write_atomic(self.path / "FORMAT", json.dumps(_format_record()) + "\n")
+        _write_atomic(self.path / "CURRENT", gen.name + "\n")
+        self.remove_stale_generations()
+
+    def remove_stale_generations(self) -> None:
+        live = (self.path / "CURRENT").read_text().strip() if (self.path / "CURRENT").is_file() else None
+        for gen in self.generations():
+            if gen.name != live:
+                shutil.rmtree(gen, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def lock(self, wait: float | None = None):
+        """Holds the writer lock: one indexing process per index. `wait` is seconds to wait (None: fail at
+        once, float('inf'): wait forever). The kernel drops the lock when its holder dies, so a killed
+        run never leaves a lock behind."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + (wait or 0)
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if wait is None or time.monotonic() >= deadline:
+                        raise IndexLocked(
+                            f"the index at {self.path} is being written by another newsgrep "
+                            f"({_holder(fd)}): wait for it, or run again with --wait"
+                        ) from None
+                    time.sleep(0.1)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}".encode(), 0)
+            yield self
+        finally:
+            os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "pid unknown"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

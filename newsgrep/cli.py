@@ -1,0 +1,68 @@
+"""The `newsgrep` command group: options in, the Python API called, printers out; no logic of its own.
+
+Exit codes, as grep and ripgrep: 0 found, 1 nothing found, 2 error. Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from newsgrep import __version__
+
+EXIT_ERROR = 2
+
+
+class NewsgrepGroup(click.Group):
+    """Turns newsgrep's errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        from indexer.errors import NewsgrepError
+
+        try:
+            return super().invoke(ctx)
+        except NewsgrepError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("newsgrep: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("NEWSGREP_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set NEWSGREP_DEBUG=1 for the traceback)")
+
+
+def fail(message: str) -> None:
+    click.echo(f"newsgrep: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Index directory (default: $NEWSGREP_INDEX, else the nearest .newsgrep here or above, else ./.newsgrep).",
+)
+
+
+@click.group(cls=NewsgrepGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsgrep")
+def cli() -> None:
+    """Search folders of news articles: ranked passages, highlighted matches, incremental reindexing.
+
+    \b
+      newsgrep index corpus/            build or update the index
+      newsgrep search 'drug cartel'     ranked passages, matches highlighted
+      newsgrep stats                    what is indexed
+    """
+
+
+def main() -> None:
+    from newsgrep import cmd_index, cmd_search, cmd_stats  # noqa: F401  (they register the commands)
+
+    cli.main(prog_name="newsgrep")

@@ -1,0 +1,77 @@
+"""`newsgrep index`: build the index, or bring it up to date with its roots."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from newsgrep.cli import cli, index_option
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start from scratch (the old index serves searches until done).")
+@click.option("--wait", is_flag=True, help="If another newsgrep is writing the index, wait for it instead of failing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+def index_command(paths, index_dir, rebuild, wait, as_json, quiet):
+    """Index PATHS (folders or files of articles), or re-scan the folders the index remembers.
+
+    Only new, changed and removed files are touched. Files that cannot be read are reported and
+    skipped. With no PATHS and no index yet, the bundled ./corpus is indexed.
+    """
+    from indexer import build_index
+    from search.render import display_path
+
+    with _progress(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
+        report = build_index(
+            list(paths) or None,
+            index_dir,
+            rebuild=rebuild,
+            wait=float("inf") if wait else None,
+            progress=progress,
+        )
+    for skip in report.skips:
+        click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif not quiet:
+        roots = ", ".join(display_path(r) for r in report.roots)
+        click.echo(
+            f"{'rebuilt' if report.rebuilt else 'indexed'} {roots}: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped; "
+            f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
+        )
+
+
+class _progress:
+    """A progress bar on stderr, created when the first file is done (the total is known then)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+        self.shown = 0
+
+    def __enter__(self):
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 50:
+                return
+            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+os.environ.setdefault("PYTHONWARNINGS", "ignore")  # Whoosh's multiprocessing writer warns noisily

@@ -1,0 +1,46 @@
+"""`newsgrep search`: ranked passages with highlighted matches, for people or as JSON lines."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from newsgrep.cli import cli, index_option
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 10000), help="Articles to show.")
+@click.option("-k", "--passages", default=3, show_default=True, type=click.IntRange(1, 20), help="Best passages per article.")
+@click.option("--or", "any_word", is_flag=True, help="Match articles with any of the words (default: all of them).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article, in rank order.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
+)
+def search_command(query, index_dir, limit, passages, any_word, as_json, color):
+    """Search the index for QUERY and print the best articles with their best passages.
+
+    \b
+    Query syntax (Whoosh's): words (all must match), "exact phrases", AND OR NOT, (groups),
+    title:word  source:bbc  date:2009-07  date:[2009-07-01 TO 2009-07-31]  negotiat*  calderon~
+    Exit status: 0 if something matched, 1 if nothing did, 2 on error.
+    """
+    from search import search
+    from search.render import render_human, render_json, use_color
+
+    result = search(" ".join(query), index_dir, limit=limit, passages=passages, operator="or" if any_word else "and")
+    if result.fallback:
+        click.echo("newsgrep: no article has all the words; showing articles with any of them", err=True)
+    if as_json:
+        render_json(result, click.echo)
+    else:
+        render_human(result, click.echo, use_color(color, sys.stdout))
+        if not result.hits:
+            click.echo(f"newsgrep: no article matches {result.query!r}", err=True)
+    sys.exit(0 if result.hits else 1)

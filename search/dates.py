@@ -1,0 +1,54 @@
+"""Dates in queries: ISO 8601 (whole or partial: 2009, 2009-07, 2009-07-16) first, then Whoosh's English
+date parser ("yesterday", "last tuesday", "20090716"). Whoosh's own parser reads "2009-07-16" as the
+whole of 2009, so ISO forms are taken here before it sees them."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from whoosh.qparser.dateparse import DateParserPlugin, English
+from whoosh.util.times import adatetime
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def iso_date(text: str) -> adatetime | None:
+    match = _ISO.fullmatch(text.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return adatetime(year=year, month=month, day=day)
+
+
+class _IsoFirst:
+    """Wraps a Whoosh date-parser element so that ISO dates are read before it tries."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def date_from(self, text, dt=None, pos=0, debug=-9999):
+        return iso_date(text) or self.inner.date_from(text, dt, pos=pos, debug=debug)
+
+    def parse(self, text, dt, pos=0, debug=-9999):
+        return self.inner.parse(text, dt, pos=pos, debug=debug)
+
+
+class NewsDates(English):
+    def date_from(self, text, basedate=None, pos=0, debug=-9999, toend=True):
+        found = iso_date(text)
+        if found is not None:
+            return found.disambiguated(basedate or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
+        return super().date_from(text, basedate, pos=pos, debug=debug, toend=toend)
+
+    def get_parser(self):
+        return _IsoFirst(super().get_parser())
+
+
+def date_plugin(errors: list) -> DateParserPlugin:
+    """Whoosh's date plugin with our date reader; parse errors are appended to `errors`."""
+    return DateParserPlugin(dateparser=NewsDates(), callback=errors.append)

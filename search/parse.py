@@ -1,0 +1,126 @@
+"""User query text -> Whoosh queries: one over whole articles, one over passages.
+
+The syntax is Whoosh's: words, "phrases", AND/OR/NOT, parentheses, field:value (title:, body:,
+source:, date: with ranges and relative dates), prefix*, fuzzy~. Words are joined by AND unless the
+caller asks for OR. What Whoosh would silently guess at (unbalanced quotes, a dangling operator, an
+unknown field, a date it cannot read) is a QueryError with a one-line message instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup
+
+from indexer.errors import QueryError
+from indexer.schema import USER_FIELDS
+from search.dates import date_plugin
+
+TITLE_BOOST = 2.0
+ARTICLE_FIELDS = ("title", "body")
+PASSAGE_FIELD = "text"
+MAX_QUERY_CHARS = 2000
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_QUOTED = re.compile(r'"[^"]*"')
+_FIELD = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
+_OPERATOR = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    article: wq.Query  # what an article must match, scored over title and body
+    passage: wq.Query | None  # the query's positive words and phrases over passage text (None: none)
+    has_operators: bool  # the user wrote AND/OR/NOT themselves
+
+
+def parse_query(text: str, schema, operator: str = "and") -> ParsedQuery:
+    text = _CONTROL.sub(" ", text).strip()
+    _check(text)
+    errors: list[str] = []
+    group = AndGroup if operator == "and" else OrGroup.factory(0.9)
+    parser = MultifieldParser(list(ARTICLE_FIELDS), schema, fieldboosts={"title": TITLE_BOOST}, group=group)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(date_plugin(errors))
+    try:
+        article = parser.parse(text)
+    except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
+        raise QueryError(f"cannot parse query {text!r}: {exc}") from None
+    if errors:
+        raise QueryError(f"cannot read a date in the query: {errors[0]}")
+    _check_parsed(article, text)
+    return ParsedQuery(text, article, _passage_query(article), bool(_OPERATOR.search(_QUOTED.sub(" ", text))))
+
+
+def _check(text: str) -> None:
+    if not text:
+        raise QueryError("empty query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quotes in query: close the phrase with "')
+    bare = _QUOTED.sub(" _phrase_ ", text)
+    depth = 0
+    for char in bare:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("unbalanced parentheses in query: a ) has no (")
+    if depth:
+        raise QueryError("unbalanced parentheses in query: a ( is not closed")
+    for name in _FIELD.findall(bare):
+        if name not in USER_FIELDS:
+            raise QueryError(f"unknown field {name!r} in query (fields: {', '.join(f + ':' for f in USER_FIELDS)})")
+    words = bare.replace("(", " ( ").replace(")", " ) ").split()
+    for i, word in enumerate(words):
+        if word in ("AND", "OR", "ANDNOT", "ANDMAYBE"):
+            before = words[i - 1] if i else None
+            after = words[i + 1] if i + 1 < len(words) else None
+            if before in (None, "(", "AND", "OR", "NOT") or after in (None, ")", "AND", "OR"):
+                raise QueryError(f"{word} needs a word or group on each side")
+        elif word == "NOT" and (i + 1 == len(words) or words[i + 1] in (")", "AND", "OR")):
+            raise QueryError("NOT needs a word or group after it")
+
+
+def _check_parsed(q: wq.Query, text: str) -> None:
+    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+        raise QueryError(f"the query {text!r} has no words to search for")
+    for node in _walk(q):
+        if getattr(node, "error", None):
+            raise QueryError(f"cannot parse query {text!r}: {node.error}")
+
+
+def _walk(q: wq.Query):
+    yield q
+    for child in q.children():
+        yield from _walk(child)
+
+
+def positive_leaves(q: wq.Query) -> list[wq.Query]:
+    """The words, phrases and patterns a matching article has (not those under NOT)."""
+    if isinstance(q, wq.Not):
+        return []
+    if isinstance(q, wq.AndNot):
+        return positive_leaves(q.a)
+    if q.is_leaf():
+        return [q]
+    return [leaf for child in q.children() for leaf in positive_leaves(child)]
+
+
+def _passage_query(article: wq.Query) -> wq.Query | None:
+    leaves, seen = [], set()
+    for leaf in positive_leaves(article):
+        if getattr(leaf, "fieldname", None) not in ARTICLE_FIELDS or isinstance(leaf, wq.qcore._NullQuery):
+            continue
+        moved = leaf.copy()
+        moved.fieldname = PASSAGE_FIELD
+        moved.boost = 1.0
+        if repr(moved) not in seen:
+            seen.add(repr(moved))
+            leaves.append(moved)
+    if not leaves:
+        return None
+    return leaves[0] if len(leaves) == 1 else wq.Or(leaves)

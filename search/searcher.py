@@ -1,0 +1,132 @@
+"""Runs a query: articles that match, re-ranked with their best passages, highlighted; returns plain data.
+
+Ranking mixes two kinds of evidence, each BM25F-scored by Whoosh and normalised by the best score of
+the query: the whole article (title and body: it decides what matches, so an article whose words are
+spread over several paragraphs still counts) and its best passage (words close together count more).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh import scoring
+
+from indexer.schema import ARTICLE
+from indexer.store import IndexDir, resolve_index_dir
+from search.highlight import highlight_spans, match_terms
+from search.parse import PASSAGE_FIELD, parse_query, positive_leaves
+from search.results import Hit, PassageMatch, SearchResult
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The knobs of the ranking, with the defaults measured in the README's evaluation."""
+
+    article_weight: float = 0.5  # share of the article score; the best passage has the rest
+    k1: float = 1.2
+    b: float = 0.75
+    candidates: int = 100  # articles re-ranked with their passages (at least; more for large --limit)
+
+    def weighting(self):
+        return scoring.BM25F(K1=self.k1, B=self.b)
+
+
+DEFAULT_RANKING = Ranking()
+
+
+def search(
+    query: str,
+    index_dir: str | os.PathLike | None = None,
+    *,
+    limit: int = 10,
+    passages: int = 3,
+    operator: str = "and",
+    ranking: Ranking = DEFAULT_RANKING,
+) -> SearchResult:
+    """Searches the index for `query`; returns up to `limit` articles, each with its best `passages`.
+
+    With the default AND operator, a query of plain words that no article matches in full is run again
+    with OR (the result says so in `fallback`). Raises QueryError for a malformed query, and
+    IndexMissing / IndexIncompatible when there is no usable index.
+    """
+    started = time.monotonic()
+    ix = IndexDir(resolve_index_dir(index_dir)).open_whoosh()
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        parsed = parse_query(query, ix.schema, operator)
+        candidates = max(ranking.candidates, limit * 3)
+        found = _articles(searcher, parsed.article, candidates)
+        fallback = False
+        if not found.scored_length() and operator == "and" and not parsed.has_operators:
+            if len(positive_leaves(parsed.article)) > 1:
+                parsed = parse_query(query, ix.schema, "or")
+                found = _articles(searcher, parsed.article, candidates)
+                fallback = bool(found.scored_length())
+        total = len(found)
+        hits = _rank(searcher, found, parsed.passage, ranking, limit, passages)
+    return SearchResult(query, hits, total, fallback, round(time.monotonic() - started, 4))
+
+
+def _articles(searcher, article_query: wq.Query, limit: int):
+    if any(isinstance(q, (wq.Not, wq.Every)) for q in _walk(article_query)):
+        article_query = wq.Require(article_query, wq.Term("kind", ARTICLE))  # NOT alone matches passages too
+    return searcher.search(article_query, limit=limit)
+
+
+def _walk(q):
+    yield q
+    for child in q.children():
+        yield from _walk(child)
+
+
+def _rank(searcher, found, passage_query, ranking: Ranking, limit: int, per_hit: int) -> list[Hit]:
+    if not found.scored_length():
+        return []
+    articles = {hit["article"]: (hit.score, hit.fields()) for hit in found}
+    best_article = max(score for score, _ in articles.values()) or 1.0
+    passage_scores: dict[str, list[tuple[float, int, tuple[int, int]]]] = {}
+    if passage_query is not None:
+        in_candidates = wq.Or([wq.Term("article", aid) for aid in articles])
+        for hit in searcher.search(wq.Require(passage_query, in_candidates), limit=None):
+            passage_scores.setdefault(hit["article"], []).append((hit.score, hit["number"], hit["span"]))
+    best_passage = max((max(s)[0] for s in passage_scores.values()), default=0.0) or 1.0
+    weight = ranking.article_weight
+    combined = []
+    for aid, (score, fields) in articles.items():
+        scored = sorted(passage_scores.get(aid, []), key=lambda p: (-p[0], p[1]))
+        mixed = weight * score / best_article + (1 - weight) * (scored[0][0] / best_passage if scored else 0.0)
+        combined.append((mixed, aid, fields, scored))
+    combined.sort(key=lambda c: (-c[0], c[1]))
+
+    terms = match_terms(passage_query, searcher.reader(), PASSAGE_FIELD)
+    analyzer = searcher.schema[PASSAGE_FIELD].analyzer
+    hits = []
+    for rank, (mixed, aid, fields, scored) in enumerate(combined[:limit], 1):
+        body = fields.get("body", "")
+        chosen = scored[:per_hit] or _lead_passages(searcher, aid, per_hit)
+        matches = []
+        for score, number, (start, end) in chosen:
+            text = body[start:end]
+            matches.append(PassageMatch(text, highlight_spans(text, analyzer, terms), number, score))
+        hits.append(
+            Hit(
+                rank=rank,
+                score=mixed,
+                id=aid,
+                path=fields.get("path", ""),
+                title=fields.get("title", ""),
+                date=fields.get("date"),
+                source=fields.get("source"),
+                passages=matches,
+                key=fields.get("key", ""),
+            )
+        )
+    return hits
+
+
+def _lead_passages(searcher, aid: str, count: int):
+    """The first passages of an article, for hits whose passages hold none of the query's words."""
+    lead = searcher.document(id=f"{aid}:0")
+    return [(0.0, 0, lead["span"])] if lead and count else []
