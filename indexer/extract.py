@@ -16,6 +16,7 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _URL = re.compile(r"^https?://\S+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?")
 MAX_TITLE = 200
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"})
 
 JSON_TITLE = ("title", "headline", "name")
 JSON_BODY = ("text", "body", "content", "article", "story", "description", "summary")
@@ -45,7 +46,7 @@ def parse_date(value) -> dt.datetime | None:
     """An ISO 8601 date (or a Unix timestamp) as a naive UTC datetime; None if it is not one."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            return dt.datetime.fromtimestamp(value, dt.timezone.utc).replace(tzinfo=None)
+            return dt.datetime.fromtimestamp(value, dt.UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
@@ -55,7 +56,7 @@ def parse_date(value) -> dt.datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
 
 
@@ -63,6 +64,8 @@ def source_from_url(url: str) -> str | None:
     """The outlet named by a URL's host: "en.wikinews.org" -> "wikinews"."""
     host = urlsplit(url).hostname or ""
     parts = [p for p in host.split(".") if p not in ("www", "en", "m", "news", "edition", "mobile")]
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
+        parts = parts[:-1]  # bbc.co.uk, abc.net.au
     return parts[-2] if len(parts) >= 2 else (parts[0] if parts else None)
 
 

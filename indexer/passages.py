@@ -22,7 +22,7 @@ MAX_SENTENCES = 5
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _END.finditer(text):
-        word = text[:match.start()].rsplit(None, 1)[-1] if text[:match.start()].strip() else ""
+        word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
         bare = word.strip("\"'“‘([").lower()
         if text[match.start()] == "." and (bare in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", bare)):
             continue

@@ -13,11 +13,11 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from indexer.records import RawRecord, Skip, SourceFile
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
+CHAOS_MARGIN = 0.1
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a news article is never this big; such a file is a mistake, skipped
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -97,12 +97,21 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return str(_best_guess(data))
+
+
+def _best_guess(data: bytes):
+    """charset-normalizer's guess, but among the guesses that read about as cleanly as its best
+    (its "chaos" measure), Windows-1252 first and then the most coherent language: old news scrapes
+    are mostly cp1252, and a lone "\xa3" (a pound sign) otherwise reads as Japanese."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise SkipFile("undecodable text (no encoding fits)")
-    return str(best)
+    cleanest = min(m.chaos for m in matches)
+    near = [m for m in matches if m.chaos <= cleanest + CHAOS_MARGIN]
+    return max(near, key=lambda m: ("cp1252" in m.could_be_from_charset, m.coherence, -m.chaos))
 
 
 def raw_records(source: SourceFile, data: bytes, skips: list[Skip]) -> list[RawRecord]:
@@ -123,7 +132,9 @@ def raw_records(source: SourceFile, data: bytes, skips: list[Skip]) -> list[RawR
         except ValueError as exc:
             raise SkipFile(f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
         objects = value if isinstance(value, list) else [value]
-        return _json_records(path, [(str(i + 1), obj) for i, obj in enumerate(objects)], skips, single=len(objects) == 1)
+        return _json_records(
+            path, [(str(i + 1), obj) for i, obj in enumerate(objects)], skips, single=len(objects) == 1
+        )
     # JSON Lines
     numbered = []
     for number, line in enumerate(text.splitlines(), 1):

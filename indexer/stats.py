@@ -41,7 +41,7 @@ def index_stats(index_dir=None) -> IndexStats:
         updated = manifest.updated()
     size = sum(entry.stat().st_size for entry in os.scandir(gen / "whoosh") if entry.is_file())
     size += sum(os.path.getsize(p) for p in gen.glob("manifest.sqlite3*"))
-    when = dt.datetime.fromtimestamp(updated, dt.timezone.utc).isoformat(timespec="seconds") if updated else None
+    when = dt.datetime.fromtimestamp(updated, dt.UTC).isoformat(timespec="seconds") if updated else None
     return IndexStats(str(index.path), articles, passages, roots, size, when, files, skipped, segments)
 
 

@@ -63,7 +63,8 @@ class IndexDir:
     def check_format(self) -> None:
         if not self.exists():
             raise IndexMissing(
-                f"no index at {self.path} (create one with `newsgrep index PATH`, or point --index/NEWSGREP_INDEX at one)"
+                f"no index at {self.path} (create one with `newsgrep index PATH`, "
+                "or point --index or NEWSGREP_INDEX at one)"
             )
         try:
             found = json.loads((self.path / "FORMAT").read_text())
@@ -75,9 +76,10 @@ class IndexDir:
                 f"(format {found}, this version reads {_format_record()}): run `newsgrep index --rebuild`"
             )
 
-    def current(self) -> Path:
-        """The live generation's directory."""
-        self.check_format()
+    def current(self, check: bool = True) -> Path:
+        """The live generation's directory (`check`: refuse an index of another format)."""
+        if check:
+            self.check_format()
         name = (self.path / "CURRENT").read_text().strip()
         gen = self.path / name
         if not gen.is_dir():

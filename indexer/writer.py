@@ -8,6 +8,7 @@ a run that dies loses at most the batch in flight, which the next run redoes.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -105,9 +106,9 @@ def build_index(
 
 def _remembered_roots(index: IndexDir) -> list[str]:
     try:
-        with Manifest(index.current() / "manifest.sqlite3") as manifest:
+        with Manifest(index.current(check=False) / "manifest.sqlite3") as manifest:
             return manifest.roots()
-    except NewsgrepError:
+    except (NewsgrepError, OSError, sqlite3.Error):
         return []
 
 
@@ -137,7 +138,9 @@ def _update(
     scanned_roots = []
     for root in roots:
         if not os.path.exists(root):
-            report.skips.append(Skip(root, "root folder is missing: its articles are kept (index it again when it is back)"))
+            report.skips.append(
+                Skip(root, "root folder is missing: its articles are kept (index it again when it is back)")
+            )
             continue
         scanned_roots.append(root)
         for source in sources.find_files(root, report.skips):

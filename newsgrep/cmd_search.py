@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -13,7 +14,9 @@ from newsgrep.cli import cli, index_option
 @click.argument("query", nargs=-1, required=True)
 @index_option
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 10000), help="Articles to show.")
-@click.option("-k", "--passages", default=3, show_default=True, type=click.IntRange(1, 20), help="Best passages per article.")
+@click.option(
+    "-k", "--passages", default=3, show_default=True, type=click.IntRange(1, 20), help="Best passages per article."
+)
 @click.option("--or", "any_word", is_flag=True, help="Match articles with any of the words (default: all of them).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article, in rank order.")
 @click.option(
@@ -40,7 +43,8 @@ def search_command(query, index_dir, limit, passages, any_word, as_json, color):
     if as_json:
         render_json(result, click.echo)
     else:
-        render_human(result, click.echo, use_color(color, sys.stdout))
+        colored = use_color(color, sys.stdout)
+        render_human(result, functools.partial(click.echo, color=colored), colored)
         if not result.hits:
             click.echo(f"newsgrep: no article matches {result.query!r}", err=True)
     sys.exit(0 if result.hits else 1)

@@ -42,7 +42,7 @@ class NewsDates(English):
     def date_from(self, text, basedate=None, pos=0, debug=-9999, toend=True):
         found = iso_date(text)
         if found is not None:
-            return found.disambiguated(basedate or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
+            return found.disambiguated(basedate or datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
         return super().date_from(text, basedate, pos=pos, debug=debug, toend=toend)
 
     def get_parser(self):

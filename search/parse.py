@@ -8,12 +8,14 @@ unknown field, a date it cannot read) is a QueryError with a one-line message in
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup
 
+from indexer.analysis import name_analyzer
 from indexer.errors import QueryError
 from indexer.schema import USER_FIELDS
 from search.dates import date_plugin
@@ -22,6 +24,7 @@ TITLE_BOOST = 2.0
 ARTICLE_FIELDS = ("title", "body")
 PASSAGE_FIELD = "text"
 MAX_QUERY_CHARS = 2000
+_ENDINGS = ("", "e", "s", "ed", "ing", "ion", "y")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -53,6 +56,7 @@ def parse_query(text: str, schema, operator: str = "and") -> ParsedQuery:
     if errors:
         raise QueryError(f"cannot read a date in the query: {errors[0]}")
     _check_parsed(article, text)
+    _stem_prefixes(article, schema)
     return ParsedQuery(text, article, _passage_query(article), bool(_OPERATOR.search(_QUOTED.sub(" ", text))))
 
 
@@ -91,6 +95,23 @@ def _check_parsed(q: wq.Query, text: str) -> None:
     for node in _walk(q):
         if getattr(node, "error", None):
             raise QueryError(f"cannot parse query {text!r}: {node.error}")
+
+
+def _stem_prefixes(q: wq.Query, schema) -> None:
+    """`negotiat*` must find "negotiating", indexed as the stem "negoti": a prefix is cut back to what
+    it shares with the stems of the words it begins ("negotiate", "negotiating", ...)."""
+    fold = name_analyzer()
+    for node in _walk(q):
+        if isinstance(node, wq.Prefix) and node.fieldname in ARTICLE_FIELDS:
+            folded = [t.text for t in fold(node.text)]
+            if len(folded) != 1:
+                continue
+            prefix = folded[0]
+            analyzer = schema[node.fieldname].analyzer
+            stems = [t.text for ending in _ENDINGS for t in analyzer(prefix + ending, mode="query")]
+            node.text = os.path.commonprefix([prefix, *stems])[: len(prefix)] or prefix
+            if len(node.text) < min(3, len(prefix)):
+                node.text = prefix[:3]
 
 
 def _walk(q: wq.Query):

@@ -1,0 +1,102 @@
+"""The command line: CliRunner for options and output, real subprocesses for the end-to-end paths."""
+
+import json
+import os
+
+from click.testing import CliRunner
+
+from indexer.store import IndexDir
+from newsgrep.cli import cli
+from newsgrep.cli import main as _register  # noqa: F401
+from tests.conftest import run_cli
+
+
+def _invoke(*args, env=None):
+    from newsgrep import cmd_index, cmd_search, cmd_stats  # noqa: F401
+
+    return CliRunner().invoke(cli, list(args), env={"NO_COLOR": None, "NEWSGREP_INDEX": None, **(env or {})})
+
+
+def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
+    done = run_cli("index", str(corpus), "--index", str(index_dir))
+    assert done.returncode == 0, done.stderr
+    assert "22 added" in done.stdout
+
+    found = run_cli("search", "drug cartel pact", "--index", str(index_dir), "--json", "--limit", "5")
+    assert found.returncode == 0, found.stderr
+    lines = [json.loads(line) for line in found.stdout.splitlines()]
+    assert [hit["rank"] for hit in lines] == list(range(1, len(lines) + 1)) and len(lines) == 2
+    for hit in lines:
+        assert set(hit) == {"rank", "score", "id", "path", "title", "date", "source", "passages"}
+        for passage in hit["passages"]:
+            assert passage["highlights"]
+            for start, end in passage["highlights"]:
+                assert passage["text"][start:end].lower() in {"drug", "drugs", "cartel", "cartels", "pact"}
+
+    stats = run_cli("stats", "--json", "--index", str(index_dir))
+    record = json.loads(stats.stdout)
+    assert {"articles", "passages", "roots", "bytes", "updated"} <= set(record)
+    assert record["articles"] == 22 and record["roots"] == [str(corpus)] and record["bytes"] > 0
+
+
+def test_exit_codes_are_those_of_grep(built):
+    assert run_cli("search", "cartel", "--index", str(built)).returncode == 0
+    nothing = run_cli("search", "xylophonist", "--index", str(built))
+    assert nothing.returncode == 1 and nothing.stdout == ""
+    bad = run_cli("search", '"unclosed', "--index", str(built))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("newsgrep: error: unbalanced quotes") and bad.stderr.count("\n") == 1
+
+
+def test_errors_are_one_line_never_a_traceback(tmp_path, built):
+    missing = run_cli("search", "cartel", "--index", str(tmp_path / "none"))
+    assert missing.returncode == 2 and "no index at" in missing.stderr and "Traceback" not in missing.stderr
+    no_path = run_cli("index", str(tmp_path / "nope"), "--index", str(built))
+    assert no_path.returncode == 2 and "no such file or folder" in no_path.stderr
+    with IndexDir(built).lock():
+        locked = run_cli("index", "--index", str(built))
+    assert locked.returncode == 2 and f"pid {os.getpid()}" in locked.stderr and "--wait" in locked.stderr
+    assert "Traceback" not in no_path.stderr + locked.stderr
+
+
+def test_json_output_is_only_json_even_with_fallback(built):
+    result = _invoke("search", "cartel zimbabwe", "--index", str(built), "--json")
+    assert result.exit_code == 0
+    assert all(json.loads(line) for line in result.stdout.splitlines())
+    assert "any of them" in result.stderr
+
+
+def test_human_output_marks_matches_plainly_without_a_terminal(built):
+    result = _invoke("search", "negotiate", "--index", str(built), "-n", "1")
+    assert result.exit_code == 0
+    assert "**negotiate**" in result.stdout or "**negotiating**" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_color_always_and_no_color(built):
+    colored = _invoke("search", "cartel", "--index", str(built), "--color", "always")
+    assert "\x1b[" in colored.stdout and "**" not in colored.stdout
+    auto = _invoke("search", "cartel", "--index", str(built), env={"NO_COLOR": "1"})
+    assert "\x1b[" not in auto.stdout
+    never = _invoke("search", "cartel", "--index", str(built), "--color", "never")
+    assert "\x1b[" not in never.stdout
+
+
+def test_passages_option_limits_passages_per_hit(built):
+    result = _invoke("search", "cartel", "--index", str(built), "--json", "--passages", "1")
+    assert all(len(json.loads(line)["passages"]) == 1 for line in result.stdout.splitlines())
+
+
+def test_index_env_variable_and_stats_human(built):
+    result = _invoke("stats", env={"NEWSGREP_INDEX": str(built)})
+    assert result.exit_code == 0 and "articles  22" in result.stdout
+
+
+def test_index_reports_counts_and_skips(corpus, index_dir):
+    (corpus / "bad.txt").write_bytes(b"\x00" * 64)
+    result = _invoke("index", str(corpus), "--index", str(index_dir))
+    assert result.exit_code == 0
+    assert "22 added" in result.stdout and "1 skipped" in result.stdout
+    assert "skipped" in result.stderr and "binary" in result.stderr
+    report = json.loads(_invoke("index", "--index", str(index_dir), "--json").stdout)
+    assert report["unchanged"] == 23 and report["added"] == 0

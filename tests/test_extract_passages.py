@@ -1,0 +1,73 @@
+import datetime as dt
+
+from indexer.extract import extract
+from indexer.passages import MAX_CHARS, sentence_spans, split_passages
+from indexer.records import RawRecord
+from tests.conftest import CORPUS
+
+
+def _text_record(text: str) -> RawRecord:
+    return RawRecord("id1", "/x/a.txt", "", text, "text")
+
+
+def test_wikinews_header_gives_title_date_and_source():
+    path = CORPUS / "wikinews" / "wikinews-100018.txt"
+    article = extract(_text_record(path.read_text()))
+    assert article.title == "Sarkisian wins Armenian presidential elections"
+    assert article.date == dt.datetime(2008, 2, 20)
+    assert article.source == "wikinews"
+    assert article.paragraphs[0].startswith("Armenia Prime Minister Serzh Sargsyan")
+
+
+def test_json_record_fields_are_mapped():
+    record = RawRecord(
+        "id2",
+        "/x/f.jsonl",
+        "7",
+        "",
+        "json",
+        {
+            "headline": "Pact offer",
+            "body": "First para.\n\nSecond para.",
+            "published": "2009-07-16T10:37:00Z",
+            "url": "https://www.bbc.co.uk/news/x",
+            "author": "A Reporter",
+        },
+    )
+    article = extract(record)
+    assert (article.title, article.source, article.byline, article.key) == ("Pact offer", "bbc", "A Reporter", "7")
+    assert article.date == dt.datetime(2009, 7, 16, 10, 37)
+    assert article.paragraphs == ["First para.", "Second para."]
+
+
+def test_control_characters_and_escape_sequences_are_removed():
+    article = extract(_text_record("Title\x1b[31m red\n\nBody \x07with\x1b]0;pwned\x07 bells."))
+    assert "\x1b" not in article.title + article.body
+    assert "\x07" not in article.body
+
+
+def test_sentences_do_not_break_at_abbreviations_or_decimals():
+    text = 'The U.S. Embassy said growth hit 3.5% in Jan. 2009. Mr. Smith left. "Yes." He said.'
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "The U.S. Embassy said growth hit 3.5% in Jan. 2009.",
+        "Mr. Smith left.",
+        '"Yes."',
+        "He said.",
+    ]
+
+
+def test_passages_are_paragraph_aligned_slices_of_the_body():
+    path = CORPUS / "seeds" / "mexico-vows-never-to-cut-deals.txt"
+    article = extract(_text_record(path.read_text()))
+    passages = split_passages(article)
+    assert len(passages) > 3
+    body = article.body
+    paragraph_starts = {0} | {i + 2 for i in range(len(body)) if body.startswith("\n\n", i)}
+    for passage in passages:
+        assert passage.text == body[passage.start : passage.end]
+        assert passage.start in paragraph_starts or body[passage.start - 1] == " "
+        assert len(passage.text) <= MAX_CHARS or "\n\n" not in passage.text
+    # every sentence of the body is in some passage, in order
+    assert passages[0].start == 0
+    assert passages[-1].end == len(body)
+    assert all(a.end < b.start for a, b in zip(passages, passages[1:], strict=False))
