@@ -1,0 +1,11 @@
+.PHONY: test lint format
+
+test:
+	python -m pytest -q
+
+lint:
+	ruff check indexer search newsgrep tests bench
+	ruff format --check indexer search newsgrep tests bench
+
+format:
+	ruff format indexer search newsgrep tests bench
