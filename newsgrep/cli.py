@@ -25,6 +25,10 @@ class NewsgrepGroup(click.Group):
             return super().invoke(ctx)
         except NewsgrepError as exc:
             fail(str(exc))
+        except BrokenPipeError:  # `newsgrep search ... | head`: the reader has all it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("newsgrep: interrupted", err=True)
             ctx.exit(130)
@@ -63,6 +67,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from newsgrep import cmd_index, cmd_search, cmd_stats  # noqa: F401  (they register the commands)
+    from newsgrep import cmd_eval, cmd_index, cmd_search, cmd_stats  # noqa: F401  (they register the commands)
 
     cli.main(prog_name="newsgrep")
