@@ -1,4 +1,5 @@
-"""The manifest: the roots an index covers and, per file, its size, mtime, content hash and article count.
+"""The manifest: the roots an index covers and, per file, its size, mtime, content hash and article count;
+and the counts of recurring lines from which furniture is learnt.
 
 It lives beside the Whoosh index (SQLite, one transaction per Whoosh commit, written just after it).
 If a run dies between the two, the manifest lags the index: the next run sees those files as new or
@@ -12,6 +13,8 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from indexer.learnt_furniture import pack, unpack
 
 
 @dataclass
@@ -37,6 +40,13 @@ class Manifest:
             CREATE TABLE IF NOT EXISTS files (
                 path TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                 digest TEXT NOT NULL, articles INTEGER NOT NULL, skipped TEXT);
+            CREATE TABLE IF NOT EXISTS furniture (
+                site TEXT NOT NULL, key INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (site, key))
+                WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS file_keys (
+                path TEXT NOT NULL, site TEXT NOT NULL, keys BLOB NOT NULL, PRIMARY KEY (path, site))
+                WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS file_keys_site ON file_keys (site);
             """
         )
 
@@ -79,8 +89,39 @@ class Manifest:
         ).fetchone()
         return ok, skipped, articles
 
-    def apply(self, recorded: list[FileEntry], forgotten: list[str]) -> None:
-        """Records and forgets files in one transaction, and stamps the update time."""
+    # learnt furniture (see indexer.learnt_furniture) -------------------------------------------------
+    def furniture_counts(self, site: str) -> dict[int, int]:
+        return dict(self.db.execute("SELECT key, count FROM furniture WHERE site = ?", (site,)))
+
+    def file_keys(self, path: str) -> list[tuple[str, list[int]]]:
+        rows = self.db.execute("SELECT site, keys FROM file_keys WHERE path = ?", (path,))
+        return [(site, unpack(blob)) for site, blob in rows]
+
+    def keys_of_sites(self, sites: set[str]):
+        """(path, site, keys) of every file with articles of these sites."""
+        for site in sites:
+            for path, blob in self.db.execute("SELECT path, keys FROM file_keys WHERE site = ?", (site,)):
+                yield path, site, unpack(blob)
+
+    def furniture_share(self) -> tuple[int, int]:
+        """(keys counted, keys that are furniture)."""
+        from indexer.learnt_furniture import MIN_REPEATS
+
+        return self.db.execute(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE count >= ?) FROM furniture", (MIN_REPEATS,)
+        ).fetchone()
+
+    # one transaction per Whoosh commit ---------------------------------------------------------------
+    def apply(
+        self,
+        recorded: list[FileEntry],
+        forgotten: list[str],
+        keys: dict[str, list[tuple[str, list[int]]]] | None = None,
+        furniture: dict[tuple[str, int], int] | None = None,
+    ) -> None:
+        """Records and forgets files (with their furniture keys) and stores changed furniture counts, in
+        one transaction, and stamps the update time."""
+        keys = keys or {}
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
@@ -88,4 +129,18 @@ class Manifest:
                 [(e.path, e.root, e.size, e.mtime_ns, e.digest, e.articles, e.skipped) for e in recorded],
             )
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in forgotten])
+            self.db.executemany("DELETE FROM file_keys WHERE path = ?", [(p,) for p in [*forgotten, *keys]])
+            self.db.executemany(
+                "INSERT INTO file_keys VALUES (?, ?, ?)",
+                [(path, site, pack(site_keys)) for path, by_site in keys.items() for site, site_keys in by_site],
+            )
+            if furniture:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO furniture VALUES (?, ?, ?)",
+                    [(site, key, count) for (site, key), count in furniture.items() if count > 0],
+                )
+                self.db.executemany(
+                    "DELETE FROM furniture WHERE site = ? AND key = ?",
+                    [(site, key) for (site, key), count in furniture.items() if count <= 0],
+                )
             self._set("updated", time.time())

@@ -26,6 +26,7 @@ class RawRecord:
     text: str  # decoded text (for JSON records: the body field)
     kind: str  # "text", "html" or "json"
     fields: dict = field(default_factory=dict)  # metadata a structured format gave (title, date, source...)
+    root: str = ""  # the root folder (or file) it was found under
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Article:
     source: str | None = None
     byline: str | None = None
     key: str = ""  # the record's key inside a feed file
+    titled: bool = True  # False: the text has no headline, and `title` is its first words
 
     @property
     def body(self) -> str:

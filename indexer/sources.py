@@ -125,7 +125,7 @@ def raw_records(source: SourceFile, data: bytes, skips: list[Skip]) -> list[RawR
     kind = file_format(source.path) or "text"
     path = source.path
     if kind in ("text", "html"):
-        return [RawRecord(article_id(path), path, "", text, kind)]
+        return [RawRecord(article_id(path), path, "", text, kind, root=source.root)]
     if kind == "json":
         try:
             value = json.loads(text)
@@ -146,10 +146,13 @@ def raw_records(source: SourceFile, data: bytes, skips: list[Skip]) -> list[RawR
             skips.append(Skip(f"{path}:{number}", f"invalid JSON line ({exc.msg})"))
     if not numbered:
         raise SkipFile("no valid JSON lines")
-    return _json_records(path, numbered, skips, single=False)
+    return _json_records(source, numbered, skips, single=False)
 
 
-def _json_records(path: str, numbered: list[tuple[str, object]], skips: list[Skip], single: bool) -> list[RawRecord]:
+def _json_records(
+    source: SourceFile, numbered: list[tuple[str, object]], skips: list[Skip], single: bool
+) -> list[RawRecord]:
+    path = source.path
     records, seen = [], set()
     for number, obj in numbered:
         if not isinstance(obj, dict):
@@ -157,7 +160,7 @@ def _json_records(path: str, numbered: list[tuple[str, object]], skips: list[Ski
             continue
         key = "" if single else _record_key(obj, number, seen)
         seen.add(key)
-        records.append(RawRecord(article_id(path, key), path, key, "", "json", obj))
+        records.append(RawRecord(article_id(path, key), path, key, "", "json", obj, root=source.root))
     return records
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from indexer import sources
 from indexer.errors import NewsgrepError, PathMissing
-from indexer.extract import NoArticle, extract
+from indexer.extract import NoArticle, Prepared, finish, prepare
+from indexer.learnt_furniture import Counts, furniture_keys
 from indexer.manifest import FileEntry, Manifest
 from indexer.passages import split_passages
 from indexer.records import Article, Passage, Skip, SourceFile
@@ -40,6 +41,7 @@ class IndexReport:
     removed: int = 0
     unchanged: int = 0
     skipped: int = 0
+    refreshed: int = 0  # files re-extracted because lines they carry became (or stopped being) furniture
     articles: int = 0  # articles in the index after the run
     seconds: float = 0.0
     skips: list[Skip] = field(default_factory=list)
@@ -138,9 +140,7 @@ def _update(
     scanned_roots = []
     for root in roots:
         if not os.path.exists(root):
-            report.skips.append(
-                Skip(root, "root folder is missing: its articles are kept (index it again when it is back)")
-            )
+            report.skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
             continue
         scanned_roots.append(root)
         for source in sources.find_files(root, report.skips):
@@ -164,23 +164,24 @@ def _update(
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(str(gen / "whoosh"))
+    counts = Counts(manifest.furniture_counts)
+    extracted_at: dict[str, int] = {}
     total = len(todo) + len(gone)
     done = 0
     batches = [todo[i : i + commit_every] for i in range(0, len(todo), commit_every)] or [[]]
     for number, batch in enumerate(batches):
+        counts.epoch = number
         writer = ix.writer(limitmb=256)
-        recorded, forgotten = [], []
         try:
+            run = _Batch(manifest, counts, report, fresh)
             if number == 0:
-                for path in gone:
-                    writer.delete_by_term("file", path)
-                    forgotten.append(path)
-                report.removed += len(gone)
+                run.remove(writer, gone)
                 done += len(gone)
             for planned in batch:
-                entry = _index_file(writer, planned, report, fresh)
-                if entry is not None:
-                    recorded.append(entry)
+                run.load(planned)
+            for loaded in run.loaded:
+                run.write(writer, loaded)
+                extracted_at[loaded.source.path] = number
                 done += 1
                 if progress:
                     progress(done, total)
@@ -188,51 +189,134 @@ def _update(
             writer.cancel()
             raise
         writer.commit()
-        manifest.apply(recorded, forgotten)
+        manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty())
+
+    _refresh_stale(ix, manifest, counts, found, extracted_at, report)
     if progress:
         progress(total, total)
 
 
-def _index_file(writer, planned: _Planned, report: IndexReport, fresh: bool) -> FileEntry | None:
-    """Indexes one file's articles; returns its manifest entry (None: leave the file as it was)."""
-    source, previous = planned.source, planned.previous
+def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: dict[str, int], report) -> None:
+    """Re-extracts the articles that carry a line whose furniture status changed after they were
+    extracted (in an earlier run, or earlier in this one)."""
+    sites = {site for site, _ in counts.crossings}
+    if not sites:
+        return
+    stale = [
+        path
+        for path, site, keys in manifest.keys_of_sites(sites)
+        if path in found and counts.stale(site, keys, extracted_at.get(path, -1))
+    ]
+    if not stale:
+        return
+    counts.epoch += 1
+    known = manifest.files()
+    writer = ix.writer(limitmb=256)
     try:
-        data = sources.read_bytes(source.path)
-    except OSError as exc:
-        report.skips.append(Skip(source.path, f"cannot read: {exc.strerror}"))
-        report.skipped += 1
-        return None
-    digest = sources.digest(data)
-    entry = FileEntry(source.path, source.root, source.size, source.mtime_ns, digest, 0)
-    if previous is not None and previous.digest == digest:
-        report.unchanged += 1  # touched, not changed
-        entry.articles, entry.skipped = previous.articles, previous.skipped
-        return entry
-    if not fresh:
-        writer.delete_by_term("file", source.path)
-    skips: list[Skip] = []
-    articles: list[Article] = []
-    try:
-        for record in sources.raw_records(source, data, skips):
+        run = _Batch(manifest, counts, report, fresh=False, refresh=True)
+        for path in sorted(set(stale)):
+            run.load(_Planned(found[path], known.get(path)), force=True)
+        for loaded in run.loaded:
+            run.write(writer, loaded)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty())
+
+
+@dataclass
+class _Loaded:
+    source: SourceFile
+    previous: FileEntry | None
+    entry: FileEntry
+    prepared: list[Prepared]
+    skips: list[Skip]
+
+
+class _Batch:
+    """One commit's worth of work: files loaded and counted first, then extracted and written, so that
+    every article of the batch is cleaned with the furniture counts that include the batch."""
+
+    def __init__(self, manifest: Manifest, counts: Counts, report: IndexReport, fresh: bool, refresh: bool = False):
+        self.manifest, self.counts, self.report = manifest, counts, report
+        self.fresh, self.refresh = fresh, refresh
+        self.loaded: list[_Loaded] = []
+        self.recorded: list[FileEntry] = []
+        self.forgotten: list[str] = []
+        self.keys: dict[str, list[tuple[str, list[int]]]] = {}
+
+    def remove(self, writer, paths: list[str]) -> None:
+        for path in paths:
+            for site, keys in self.manifest.file_keys(path):
+                self.counts.change(site, keys, -1)
+            writer.delete_by_term("file", path)
+            self.forgotten.append(path)
+        self.report.removed += len(paths)
+
+    def load(self, planned: _Planned, force: bool = False) -> None:
+        """Reads, decodes and prepares a file, and moves its furniture keys into the counts."""
+        source, previous, report = planned.source, planned.previous, self.report
+        try:
+            data = sources.read_bytes(source.path)
+        except OSError as exc:
+            report.skips.append(Skip(source.path, f"cannot read: {exc.strerror}"))
+            report.skipped += 1
+            return
+        entry = FileEntry(source.path, source.root, source.size, source.mtime_ns, sources.digest(data), 0)
+        if previous is not None and previous.digest == entry.digest and not force:
+            report.unchanged += 1  # touched, not changed
+            entry.articles, entry.skipped = previous.articles, previous.skipped
+            self.recorded.append(entry)
+            return
+        skips: list[Skip] = []
+        prepared: list[Prepared] = []
+        try:
+            for record in sources.raw_records(source, data, skips):
+                try:
+                    prepared.append(prepare(record))
+                except NoArticle as exc:
+                    skips.append(Skip(f"{source.path}:{record.key}" if record.key else source.path, str(exc)))
+        except sources.SkipFile as exc:
+            skips.append(Skip(source.path, str(exc)))
+        by_site: dict[str, list[int]] = {}
+        for item in prepared:
+            by_site.setdefault(item.site, []).extend(furniture_keys(item.lines))
+        for site, keys in self.manifest.file_keys(source.path):
+            self.counts.change(site, keys, -1)
+        for site, keys in by_site.items():
+            self.counts.change(site, keys, +1)
+        self.keys[source.path] = list(by_site.items())
+        self.loaded.append(_Loaded(source, previous, entry, prepared, skips))
+
+    def write(self, writer, loaded: _Loaded) -> None:
+        """Extracts a loaded file's articles and replaces its documents in the index."""
+        report, skips = self.report, loaded.skips
+        if not self.fresh:
+            writer.delete_by_term("file", loaded.source.path)
+        articles = []
+        for item in loaded.prepared:
             try:
-                articles.append(extract(record))
+                articles.append(finish(item, self.counts))
             except NoArticle as exc:
-                where = f"{source.path}:{record.key}" if record.key else source.path
-                skips.append(Skip(where, str(exc)))
-    except sources.SkipFile as exc:
-        skips.append(Skip(source.path, str(exc)))
-    report.skips.extend(skips)
-    report.skipped += len(skips)
-    for article in articles:
-        _add_article(writer, article, split_passages(article))
-    entry.articles = len(articles)
-    if not articles:
-        entry.skipped = skips[0].reason if skips else "no articles"
-    elif previous is None:
-        report.added += 1
-    else:
-        report.updated += 1
-    return entry
+                record = item.record
+                skips.append(Skip(f"{record.path}:{record.key}" if record.key else record.path, str(exc)))
+        if not self.refresh:
+            report.skips.extend(skips)
+            report.skipped += len(skips)
+        for article in articles:
+            _add_article(writer, article, split_passages(article))
+        entry = loaded.entry
+        entry.articles = len(articles)
+        if not articles:
+            entry.skipped = skips[0].reason if skips else "no articles"
+        elif self.refresh:
+            report.refreshed += 1
+        elif loaded.previous is None:
+            report.added += 1
+        else:
+            report.updated += 1
+        self.recorded.append(entry)
 
 
 def _add_article(writer, article: Article, passages: list[Passage]) -> None:
@@ -246,6 +330,9 @@ def _add_article(writer, article: Article, passages: list[Passage]) -> None:
         "key": article.key,
         **common,
     }
+    if not article.titled:
+        fields["title"] = ""
+        fields["_stored_title"] = article.title
     if article.date is not None:
         fields["date"] = article.date
     if article.source:

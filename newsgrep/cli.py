@@ -66,7 +66,12 @@ def cli() -> None:
     """
 
 
-def main() -> None:
-    from newsgrep import cmd_eval, cmd_index, cmd_search, cmd_stats  # noqa: F401  (they register the commands)
+def load_commands() -> click.Group:
+    """The group with every command registered (each command module adds itself on import)."""
+    from newsgrep import cmd_eval, cmd_index, cmd_search, cmd_show, cmd_stats  # noqa: F401
 
-    cli.main(prog_name="newsgrep")
+    return cli
+
+
+def main() -> None:
+    load_commands().main(prog_name="newsgrep")

@@ -18,6 +18,8 @@ from newsgrep.cli import cli, index_option
     "-k", "--passages", default=3, show_default=True, type=click.IntRange(1, 20), help="Best passages per article."
 )
 @click.option("--or", "any_word", is_flag=True, help="Match articles with any of the words (default: all of them).")
+@click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (2009-07-16, 2009-07, 2009).")
+@click.option("--until", metavar="DATE", help="Only articles dated on or before DATE (the whole day, month or year).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article, in rank order.")
 @click.option(
     "--color",
@@ -26,7 +28,7 @@ from newsgrep.cli import cli, index_option
     show_default=True,
     help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
 )
-def search_command(query, index_dir, limit, passages, any_word, as_json, color):
+def search_command(query, index_dir, limit, passages, any_word, since, until, as_json, color):
     """Search the index for QUERY and print the best articles with their best passages.
 
     \b
@@ -37,7 +39,15 @@ def search_command(query, index_dir, limit, passages, any_word, as_json, color):
     from search import search
     from search.render import render_human, render_json, use_color
 
-    result = search(" ".join(query), index_dir, limit=limit, passages=passages, operator="or" if any_word else "and")
+    result = search(
+        " ".join(query),
+        index_dir,
+        limit=limit,
+        passages=passages,
+        operator="or" if any_word else "and",
+        since=since,
+        until=until,
+    )
     if result.fallback:
         click.echo("newsgrep: no article has all the words; showing articles with any of them", err=True)
     if as_json:

@@ -52,3 +52,17 @@ class NewsDates(English):
 def date_plugin(errors: list) -> DateParserPlugin:
     """Whoosh's date plugin with our date reader; parse errors are appended to `errors`."""
     return DateParserPlugin(dateparser=NewsDates(), callback=errors.append)
+
+
+def date_bound(text: str, end: bool = False) -> datetime.datetime:
+    """--since/--until values: an ISO date, whole or partial ("2009", "2009-07", "2009-07-16"), or any date
+    Whoosh's English parser reads ("yesterday", "last tuesday"). `end` takes the end of the period."""
+    from indexer.errors import QueryError
+
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    found = NewsDates().date_from(text, now)
+    if found is None:
+        raise QueryError(f"cannot read the date {text!r} (try 2009-07-16, 2009-07 or 2009)")
+    if hasattr(found, "start"):  # a period: a timespan
+        return found.end if end else found.start
+    return found

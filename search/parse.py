@@ -40,7 +40,8 @@ class ParsedQuery:
     has_operators: bool  # the user wrote AND/OR/NOT themselves
 
 
-def parse_query(text: str, schema, operator: str = "and") -> ParsedQuery:
+def parse_query(text: str, schema, operator: str = "and", period: wq.Query | None = None) -> ParsedQuery:
+    """Parses `text`; `period` (a date range) is a filter every matching article must pass."""
     text = _CONTROL.sub(" ", text).strip()
     _check(text)
     errors: list[str] = []
@@ -57,7 +58,10 @@ def parse_query(text: str, schema, operator: str = "and") -> ParsedQuery:
         raise QueryError(f"cannot read a date in the query: {errors[0]}")
     _check_parsed(article, text)
     _stem_prefixes(article, schema)
-    return ParsedQuery(text, article, _passage_query(article), bool(_OPERATOR.search(_QUOTED.sub(" ", text))))
+    passage = _passage_query(article)
+    if period is not None:
+        article = wq.And([article, period])
+    return ParsedQuery(text, article, passage, bool(_OPERATOR.search(_QUOTED.sub(" ", text))))
 
 
 def _check(text: str) -> None:

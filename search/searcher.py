@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh import scoring
 
+from indexer.errors import QueryError
 from indexer.schema import ARTICLE
 from indexer.store import IndexDir, resolve_index_dir
+from search.dates import date_bound
 from search.highlight import highlight_spans, match_terms
 from search.parse import PASSAGE_FIELD, parse_query, positive_leaves
 from search.results import Hit, PassageMatch, SearchResult
@@ -44,29 +46,43 @@ def search(
     limit: int = 10,
     passages: int = 3,
     operator: str = "and",
+    since: str | None = None,
+    until: str | None = None,
     ranking: Ranking = DEFAULT_RANKING,
 ) -> SearchResult:
     """Searches the index for `query`; returns up to `limit` articles, each with its best `passages`.
 
     With the default AND operator, a query of plain words that no article matches in full is run again
     with OR (the result says so in `fallback`). Raises QueryError for a malformed query, and
-    IndexMissing / IndexIncompatible when there is no usable index.
+    IndexMissing / IndexIncompatible when there is no usable index. `since`/`until` keep articles
+    dated within the period (ISO dates, whole or partial, or words such as "yesterday").
     """
     started = time.monotonic()
+    period = _period(since, until)
     ix = IndexDir(resolve_index_dir(index_dir)).open_whoosh()
     with ix.searcher(weighting=ranking.weighting()) as searcher:
-        parsed = parse_query(query, ix.schema, operator)
+        parsed = parse_query(query, ix.schema, operator, period)
         candidates = max(ranking.candidates, limit * 3)
         found = _articles(searcher, parsed.article, candidates)
         fallback = False
         if not found.scored_length() and operator == "and" and not parsed.has_operators:
-            if len(positive_leaves(parsed.article)) > 1:
-                parsed = parse_query(query, ix.schema, "or")
+            if parsed.passage is not None and len(positive_leaves(parsed.passage)) > 1:
+                parsed = parse_query(query, ix.schema, "or", period)
                 found = _articles(searcher, parsed.article, candidates)
                 fallback = bool(found.scored_length())
         total = len(found)
         hits = _rank(searcher, found, parsed.passage, ranking, limit, passages)
     return SearchResult(query, hits, total, fallback, round(time.monotonic() - started, 4))
+
+
+def _period(since: str | None, until: str | None) -> wq.Query | None:
+    if not since and not until:
+        return None
+    start = date_bound(since) if since else None
+    end = date_bound(until, end=True) if until else None
+    if start and end and start > end:
+        raise QueryError(f"--since {since} is after --until {until}")
+    return wq.DateRange("date", start, end)
 
 
 def _articles(searcher, article_query: wq.Query, limit: int):

@@ -6,15 +6,14 @@ import os
 from click.testing import CliRunner
 
 from indexer.store import IndexDir
-from newsgrep.cli import cli
-from newsgrep.cli import main as _register  # noqa: F401
+from newsgrep.cli import load_commands
 from tests.conftest import run_cli
 
 
 def _invoke(*args, env=None):
-    from newsgrep import cmd_index, cmd_search, cmd_stats  # noqa: F401
-
-    return CliRunner().invoke(cli, list(args), env={"NO_COLOR": None, "NEWSGREP_INDEX": None, **(env or {})})
+    return CliRunner().invoke(
+        load_commands(), list(args), env={"NO_COLOR": None, "NEWSGREP_INDEX": None, **(env or {})}
+    )
 
 
 def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
@@ -100,3 +99,50 @@ def test_index_reports_counts_and_skips(corpus, index_dir):
     assert "skipped" in result.stderr and "binary" in result.stderr
     report = json.loads(_invoke("index", "--index", str(index_dir), "--json").stdout)
     assert report["unchanged"] == 23 and report["added"] == 0
+
+
+def test_show_prints_fields_and_body(built):
+    hit = json.loads(_invoke("search", "title:vows", "--index", str(built), "--json").stdout.splitlines()[0])
+    shown = _invoke("show", hit["id"], "--index", str(built))
+    assert shown.exit_code == 0
+    assert "title     Mexico Vows Never to Cut Deals With Drug Lords" in shown.stdout
+    assert "The Mexican government is vowing" in shown.stdout
+    record = json.loads(_invoke("show", hit["path"], "--index", str(built), "--json").stdout)
+    assert record["id"] == hit["id"] and record["body"].startswith("The Mexican government")
+    missing = _invoke("show", "nosuchid", "--index", str(built))
+    assert missing.exit_code == 2 and "no article with id or path" in missing.stderr
+
+
+def test_since_and_until_options(built):
+    dated = _invoke("search", "cartel", "--index", str(built), "--since", "2009-07", "--until", "2009-07-31", "--json")
+    assert [json.loads(line)["date"] for line in dated.stdout.splitlines()] == ["2009-07-16"]
+    assert _invoke("search", "cartel", "--index", str(built), "--since", "2010").exit_code == 1
+    bad = _invoke("search", "cartel", "--index", str(built), "--since", "someday")
+    assert bad.exit_code == 2 and "cannot read the date" in bad.stderr
+
+
+def test_broken_pipe_is_quiet(built):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsgrep",
+            "search",
+            "government",
+            "--index",
+            str(built),
+            "-n",
+            "50",
+            "--color",
+            "never",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.readline()
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""

@@ -1,0 +1,146 @@
+"""Furniture learnt from the corpus: short lines (and glued line prefixes, such as a site menu stuck to
+a headline) that recur across many articles of one site are dropped from all of them.
+
+Counts live in the manifest, per site (the folder a file lives in, or a feed record's source), and
+change as files are added, changed and removed. When a line's count crosses the threshold, the
+articles that carry it no longer match what was indexed: `Crossings` says which, so the writer
+re-extracts just those, without a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from array import array
+from collections import defaultdict
+
+from indexer.records import RawRecord
+
+MIN_REPEATS = 5  # articles of one site carrying a line before it counts as furniture
+MAX_WORDS = 15  # longer lines are prose: repeated prose is duplicate copy, not furniture (see issue on near-duplicates)
+MAX_SHARE = 0.5  # an article whose lines would mostly go is a copy of another, not furniture: keep it whole
+_DIGITS = re.compile(r"\d+")
+_GLUE = re.compile(r"(?<=[a-z.!?)])(?=[A-Z])")  # "Asia PacificMexico Vows..." glued at "c|M"
+
+
+def _key(text: str) -> int:
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def line_key(line: str) -> int:
+    """Lines equal up to case, spacing and numbers ("© 2019" / "© 2020") share a key."""
+    return _key(" ".join(_DIGITS.sub("0", line.lower()).split()))
+
+
+def prefix_cuts(line: str) -> list[tuple[int, int]]:
+    """(cut, key) for the places a glued prefix could end: where a word runs into a capital with no
+    space ("PacificMexico") or after a run of at least five words."""
+    cuts = [m.start() for m in _GLUE.finditer(line) if 8 <= m.start() <= len(line) - 3]
+    words = [m.start() for m in re.finditer(r"(?<=\S) (?=\S)", line)]
+    cuts += [pos + 1 for n, pos in enumerate(words, 1) if n >= 5 and pos + 1 <= len(line) - 3]
+    return [(cut, _key("^" + " ".join(_DIGITS.sub("0", line[:cut].lower()).split()))) for cut in sorted(set(cuts))]
+
+
+def site_of(record: RawRecord) -> str:
+    """Articles of one site share furniture: a feed record's source, else the folder of the file."""
+    if record.kind == "json":
+        source = record.fields.get("source") or record.fields.get("publisher")
+        return f"{record.path}#{source}" if isinstance(source, str) else record.path
+    return os.path.dirname(record.path)
+
+
+def furniture_keys(lines: list[str]) -> list[int]:
+    """The keys an article contributes to its site's counts (each once)."""
+    content = [line.strip() for line in lines if line.strip()]
+    keys = {line_key(line) for line in content if len(line.split()) <= MAX_WORDS}
+    if content:
+        keys.update(key for _, key in prefix_cuts(content[0]))
+    return sorted(keys)
+
+
+class Counts:
+    """How many articles of each site carry each key, with the crossings of the threshold this run."""
+
+    def __init__(self, load):
+        self._load = load  # site -> {key: count}, from the manifest
+        self._sites: dict[str, dict[int, int]] = {}
+        self.dirty: dict[tuple[str, int], int] = {}
+        self.epoch = 0
+        self.crossings: dict[tuple[str, int], list[tuple[int, bool]]] = defaultdict(list)
+
+    def site(self, site: str) -> dict[int, int]:
+        counts = self._sites.get(site)
+        if counts is None:
+            counts = self._sites[site] = self._load(site)
+        return counts
+
+    def change(self, site: str, keys, delta: int) -> None:
+        counts = self.site(site)
+        for key in keys:
+            before = counts.get(key, 0)
+            after = max(0, before + delta)
+            counts[key] = after
+            self.dirty[(site, key)] = after
+            if (before >= MIN_REPEATS) != (after >= MIN_REPEATS):
+                self.crossings[(site, key)].append((self.epoch, after >= MIN_REPEATS))
+
+    def is_furniture(self, site: str, key: int) -> bool:
+        return self.site(site).get(key, 0) >= MIN_REPEATS
+
+    def status_at(self, site: str, key: int, epoch: int) -> bool:
+        """Was the key furniture when articles of `epoch` were extracted (-1: before this run)?"""
+        history = self.crossings.get((site, key))
+        if not history:
+            return self.is_furniture(site, key)
+        status = not history[0][1]
+        for when, now in history:
+            if when <= epoch:
+                status = now
+        return status
+
+    def stale(self, site: str, keys, epoch: int) -> bool:
+        """Would an article extracted at `epoch` with these keys be extracted differently now?"""
+        return any(
+            (site, key) in self.crossings and self.status_at(site, key, epoch) != self.is_furniture(site, key)
+            for key in keys
+        )
+
+    def take_dirty(self) -> dict[tuple[str, int], int]:
+        dirty, self.dirty = self.dirty, {}
+        return dirty
+
+
+def strip_learnt(lines: list[str], site: str, counts: Counts | None) -> tuple[list[str], list[str]]:
+    """Lines without the site's learnt furniture (blank lines kept), and what was dropped."""
+    if counts is None:
+        return lines, []
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if not content:
+        return lines, []
+    lines = list(lines)
+    dropped: list[str] = []
+    first = lines[content[0]].strip()
+    for cut, key in reversed(prefix_cuts(first)):
+        if counts.is_furniture(site, key):
+            dropped.append(first[:cut])
+            lines[content[0]] = first[cut:].strip()
+            break
+    furniture = {
+        i for i in content if len(lines[i].split()) <= MAX_WORDS and counts.is_furniture(site, line_key(lines[i]))
+    }
+    if not furniture or len(furniture) > MAX_SHARE * len(content):
+        return lines, dropped
+    dropped.extend(lines[i].strip() for i in sorted(furniture))
+    return [line for i, line in enumerate(lines) if i not in furniture], dropped
+
+
+def pack(keys: list[int]) -> bytes:
+    return array("q", keys).tobytes()
+
+
+def unpack(blob: bytes) -> list[int]:
+    keys = array("q")
+    keys.frombytes(blob)
+    return keys.tolist()
