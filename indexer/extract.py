@@ -35,6 +35,7 @@ _DATELINE = re.compile(
 _TERMINAL = tuple(".!?\"'”’:;)")
 MAX_TITLE = 200
 TITLE_WORDS = 25
+WRAP_MAX = 160  # texts whose lines are all this short are hard-wrapped
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"})
 # Folder names that say nothing about the outlet (a root named "bbc" does).
 _GENERIC_FOLDERS = frozenset(
@@ -99,7 +100,7 @@ def prepare(record: RawRecord) -> Prepared:
             raise NoArticle(str(exc)) from None
     else:
         text = record.text
-    lines, clues = strip_page_furniture(clean_text(text).split("\n"))
+    lines, clues = strip_page_furniture(logical_lines(clean_text(text).split("\n")))
     return Prepared(record, site_of(record), lines, fields, clues)
 
 
@@ -108,7 +109,7 @@ def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
     record, fields = prepared.record, prepared.fields
     lines, _ = strip_learnt(prepared.lines, prepared.site, counts)
     header = _read_header(lines, fields)
-    paragraphs = split_paragraphs(header.body)
+    paragraphs = [line.strip() for line in header.body if line.strip()]
     title = one_line(fields["title"]) if fields.get("title") else header.title
     if title and paragraphs and paragraphs[0].lower() == title.lower():
         paragraphs = paragraphs[1:]  # HTML bodies repeat their headline
@@ -177,41 +178,43 @@ def _read_header(lines: list[str], fields: dict) -> _Header:
 
 
 def _is_title(lines: list[str], i: int) -> bool:
+    """A headline: alone in its block, or a short line without end punctuation before a paragraph."""
     text = lines[i].strip()
-    if len(text.split()) > TITLE_WORDS or text.endswith((",", ";")):
+    words = len(text.split())
+    if words > TITLE_WORDS or text.endswith((",", ";")):
         return False
-    following = lines[i + 1] if i + 1 < len(lines) else ""
-    if not following.strip():
-        return True  # alone in its block
-    return not text.endswith(_TERMINAL) and following[:1].isspace()  # next line starts an indented paragraph
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if not following:
+        return True
+    return words <= 15 and not text.endswith(_TERMINAL) and following.endswith(_TERMINAL)
 
 
-def split_paragraphs(lines: list[str]) -> list[str]:
-    """Paragraphs: blocks between blank lines; inside a block, indented lines start paragraphs, and a
-    block of hard-wrapped lines (most not ending a sentence) is one paragraph; otherwise a line is one."""
-    paragraphs: list[str] = []
-    block: list[str] = []
+def logical_lines(lines: list[str]) -> list[str]:
+    """The text's lines with hard wrapping undone, blank lines kept between blocks. In a hard-wrapped
+    text (no line longer than WRAP_MAX), a line continues the one before unless that one stopped short
+    of the wrap width (and this one does not start in lower case), ended a sentence, or this one is
+    indented. Furniture rules and paragraphs work
+    on these logical lines."""
+    width = max((len(line) for line in lines), default=0)
+    wrapped = width <= WRAP_MAX
+    logical: list[str] = []
+    current: list[str] = []
     for line in [*lines, ""]:
-        if line.strip():
-            block.append(line)
-            continue
-        if block:
-            paragraphs.extend(_block_paragraphs(block))
-            block = []
-    return paragraphs
-
-
-def _block_paragraphs(block: list[str]) -> list[str]:
-    if len(block) == 1:
-        return [" ".join(block[0].split())]
-    indented = [i for i, line in enumerate(block) if line[:1].isspace()]
-    if indented and len(block) >= 3:
-        starts = sorted({0, *indented})
-        return [" ".join(" ".join(block[a:b]).split()) for a, b in zip(starts, [*starts[1:], len(block)], strict=True)]
-    ended = sum(line.rstrip().endswith(_TERMINAL) for line in block[:-1])
-    if ended < 0.5 * (len(block) - 1):
-        return [" ".join(" ".join(block).split())]
-    return [" ".join(line.split()) for line in block]
+        text = line.strip()
+        if current and (
+            not text
+            or not wrapped
+            or line[:1].isspace()
+            or (len(current[-1]) < 0.6 * width and not text[:1].islower())
+            or (current[-1].endswith(_TERMINAL) and text[:1].isupper())
+        ):
+            logical.append(" ".join(" ".join(current).split()))
+            current = []
+        if text:
+            current.append(line.rstrip())
+        elif logical and logical[-1] != "":
+            logical.append("")
+    return logical
 
 
 def _json_fields(obj: dict) -> dict:

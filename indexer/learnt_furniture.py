@@ -21,6 +21,7 @@ MIN_REPEATS = 5  # articles of one site carrying a line before it counts as furn
 MAX_WORDS = 15  # longer lines are prose: repeated prose is duplicate copy, not furniture (see issue on near-duplicates)
 MAX_SHARE = 0.5  # an article whose lines would mostly go is a copy of another, not furniture: keep it whole
 _DIGITS = re.compile(r"\d+")
+_LETTER = re.compile(r"[^\W\d_]")  # a line of numbers alone ("78,000") says nothing about its site
 _GLUE = re.compile(r"(?<=[a-z.!?)])(?=[A-Z])")  # "Asia PacificMexico Vows..." glued at "c|M"
 
 
@@ -36,10 +37,9 @@ def line_key(line: str) -> int:
 
 def prefix_cuts(line: str) -> list[tuple[int, int]]:
     """(cut, key) for the places a glued prefix could end: where a word runs into a capital with no
-    space ("PacificMexico") or after a run of at least five words."""
+    space ("PacificMexico"). Cuts between words are not candidates: many headlines of a site begin
+    alike ("The Bank of England said it ...") and those words are content."""
     cuts = [m.start() for m in _GLUE.finditer(line) if 8 <= m.start() <= len(line) - 3]
-    words = [m.start() for m in re.finditer(r"(?<=\S) (?=\S)", line)]
-    cuts += [pos + 1 for n, pos in enumerate(words, 1) if n >= 5 and pos + 1 <= len(line) - 3]
     return [(cut, _key("^" + " ".join(_DIGITS.sub("0", line[:cut].lower()).split()))) for cut in sorted(set(cuts))]
 
 
@@ -54,7 +54,7 @@ def site_of(record: RawRecord) -> str:
 def furniture_keys(lines: list[str]) -> list[int]:
     """The keys an article contributes to its site's counts (each once)."""
     content = [line.strip() for line in lines if line.strip()]
-    keys = {line_key(line) for line in content if len(line.split()) <= MAX_WORDS}
+    keys = {line_key(line) for line in content if len(line.split()) <= MAX_WORDS and _LETTER.search(line)}
     if content:
         keys.update(key for _, key in prefix_cuts(content[0]))
     return sorted(keys)
@@ -128,7 +128,11 @@ def strip_learnt(lines: list[str], site: str, counts: Counts | None) -> tuple[li
             lines[content[0]] = first[cut:].strip()
             break
     furniture = {
-        i for i in content if len(lines[i].split()) <= MAX_WORDS and counts.is_furniture(site, line_key(lines[i]))
+        i
+        for i in content
+        if len(lines[i].split()) <= MAX_WORDS
+        and _LETTER.search(lines[i])
+        and counts.is_furniture(site, line_key(lines[i]))
     }
     if not furniture or len(furniture) > MAX_SHARE * len(content):
         return lines, dropped

@@ -1,0 +1,76 @@
+"""Which lines newsgrep drops as page furniture in a corpus, and which it keeps: counts and random examples.
+
+    python bench/furniture_report.py CORPUS_DIR [--examples 5] [--seed 1]
+
+Runs the indexer's own extraction (per-page rules, then the furniture learnt from this corpus's
+recurring lines) without building an index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from indexer import sources  # noqa: E402
+from indexer.extract import NoArticle, prepare  # noqa: E402
+from indexer.learnt_furniture import Counts, furniture_keys, strip_learnt  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        sys.exit(f"no such folder: {args.corpus}")
+
+    prepared = []
+    skips: list = []
+    for source in sources.find_files(str(args.corpus.resolve()), skips):
+        try:
+            records = sources.raw_records(source, sources.read_bytes(source.path), skips)
+        except sources.SkipFile:
+            continue
+        for record in records:
+            try:
+                prepared.append(prepare(record))
+            except NoArticle:
+                continue
+    stored: dict = {}
+    counts = Counts(lambda site: stored.setdefault(site, {}))
+    for item in prepared:
+        counts.change(item.site, furniture_keys(item.lines), +1)
+
+    by_rule, learnt, kept = [], [], []
+    for item in prepared:
+        by_rule.extend(item.clues.dropped)
+        lines, dropped = strip_learnt(item.lines, item.site, counts)
+        learnt.extend(dropped)
+        kept.extend(line.strip() for line in lines if line.strip())
+    total = len(by_rule) + len(learnt) + len(kept)
+    print(f"{len(prepared)} articles, {total} non-empty lines")
+    print(f"dropped by per-page rules: {len(by_rule)} lines ({len(set(by_rule))} distinct)")
+    print(f"dropped as learnt furniture: {len(learnt)} lines ({len(set(learnt))} distinct)")
+    print(f"kept: {len(kept)} lines")
+    rng = random.Random(args.seed)
+    for name, lines in (("rules", by_rule), ("learnt", learnt), ("kept", kept)):
+        print(f"\nmost frequent, {name}:" if name != "kept" else "\nrandom kept lines:")
+        if name == "kept":
+            for line in rng.sample(lines, min(args.examples, len(lines))):
+                print(f"  {line[:110]}")
+            continue
+        for line, count in Counter(lines).most_common(args.examples):
+            print(f"  {count:>5}  {line[:100]}")
+        print(f"random, {name}:")
+        for line in rng.sample(lines, min(args.examples, len(lines))):
+            print(f"  {line[:110]}")
+
+
+if __name__ == "__main__":
+    main()
