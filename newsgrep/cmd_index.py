@@ -43,7 +43,8 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet):
         roots = ", ".join(display_path(r) for r in report.roots)
         click.echo(
             f"{'rebuilt' if report.rebuilt else 'indexed'} {roots}: {report.added} added, {report.updated} updated, "
-            f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped; "
+            f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped"
+            f"{f', {report.refreshed} refreshed' if report.refreshed else ''}; "
             f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
         )
 
