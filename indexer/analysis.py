@@ -6,53 +6,81 @@ moving them makes old indexes unreadable (bump `schema.SCHEMA_VERSION` when they
 
 from __future__ import annotations
 
-from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
 
+_CACHE_LIMIT = 500_000
 
-class SnowballStemFilter(Filter):
-    """Stems tokens with PyStemmer's C Snowball stemmer (Whoosh's own stemmer is pure Python and slow)."""
+
+class NewsWordFilter(Filter):
+    """Lower case, accents folded, stop words, Snowball stems: Whoosh's LowercaseFilter, CharsetFilter,
+    StopFilter (positions renumbered the same way) and a stemmer in one pass, memoised per word.
+
+    One filter instead of four generators, and PyStemmer's C Snowball instead of Whoosh's pure-Python
+    stemmer: analysis is most of the indexing time.
+    """
 
     is_morph = True
 
-    def __init__(self, language: str = "english"):
+    def __init__(self, language: str = "english", stoplist=STOP_WORDS, minsize: int = 2):
         self.language = language
-        self._stem = None
+        self.stops = frozenset(stoplist)
+        self.min = minsize
+        self._words: dict[str, str | None] = {}
 
     def __getstate__(self):
-        return {"language": self.language}
+        return {"language": self.language, "stops": sorted(self.stops), "min": self.min}
 
     def __setstate__(self, state):
-        self.language = state["language"]
-        self._stem = None
+        self.__init__(state["language"], state["stops"], state["min"])
 
     def __eq__(self, other):
-        return type(other) is type(self) and other.language == self.language
+        return type(other) is type(self) and self.__getstate__() == other.__getstate__()
 
     def __hash__(self):
-        return hash((type(self), self.language))
+        return hash((type(self), self.language, self.min))
 
-    def __call__(self, tokens):
-        stem = self._stem
-        if stem is None:
+    def _word(self, text: str) -> str | None:
+        """The indexed form of a token, or None for a stop word."""
+        folded = text.lower().translate(accent_map)
+        if len(folded) < self.min or folded in self.stops:
+            return None
+        if not hasattr(self, "_stem"):
             import Stemmer
 
-            stem = self._stem = Stemmer.Stemmer(self.language).stemWord
+            self._stem = Stemmer.Stemmer(self.language).stemWord
+        return self._stem(folded)
+
+    def __call__(self, tokens):
+        words = self._words
+        pos = None
         for t in tokens:
-            if not t.stopped:
-                t.text = stem(t.text)
-            yield t
+            text = t.text
+            try:
+                word = words[text]
+            except KeyError:
+                if len(words) > _CACHE_LIMIT:
+                    words.clear()
+                word = words[text] = self._word(text)
+            if word is not None:
+                if t.positions:
+                    if pos is None:
+                        pos = t.pos
+                    else:
+                        pos += 1
+                        t.pos = pos
+                t.text = word
+                t.stopped = False
+                yield t
+            elif not t.removestops:
+                t.text = text.lower().translate(accent_map)
+                t.stopped = True
+                yield t
 
 
 def news_analyzer():
     """Words (with inner dots, as in "U.S." and "3.5"), lower-cased, accents folded, stop words out, stemmed."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(minsize=2)
-        | SnowballStemFilter("english")
-    )
+    return RegexTokenizer() | NewsWordFilter("english")
 
 
 def name_analyzer():

@@ -14,7 +14,7 @@ from indexer.analysis import name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ARTICLE = "a"
 PASSAGE = "p"
