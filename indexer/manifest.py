@@ -26,6 +26,7 @@ class FileEntry:
     digest: str
     articles: int  # articles indexed from the file; 0 if it was skipped
     skipped: str | None = None  # why the file could not be indexed, if it could not
+    passages: int = 0
 
 
 class Manifest:
@@ -39,7 +40,7 @@ class Manifest:
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS files (
                 path TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                digest TEXT NOT NULL, articles INTEGER NOT NULL, skipped TEXT);
+                digest TEXT NOT NULL, articles INTEGER NOT NULL, skipped TEXT, passages INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS furniture (
                 site TEXT NOT NULL, key INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (site, key))
                 WITHOUT ROWID;
@@ -78,16 +79,15 @@ class Manifest:
 
     # files -------------------------------------------------------------------------------------------
     def files(self) -> dict[str, FileEntry]:
-        rows = self.db.execute("SELECT path, root, size, mtime_ns, digest, articles, skipped FROM files")
+        rows = self.db.execute("SELECT path, root, size, mtime_ns, digest, articles, skipped, passages FROM files")
         return {row[0]: FileEntry(*row) for row in rows}
 
-    def counts(self) -> tuple[int, int, int]:
-        """(files indexed, files skipped, articles)."""
-        ok, skipped, articles = self.db.execute(
+    def counts(self) -> tuple[int, int, int, int]:
+        """(files indexed, files skipped, articles, passages)."""
+        return self.db.execute(
             "SELECT COUNT(*) FILTER (WHERE skipped IS NULL), COUNT(*) FILTER (WHERE skipped IS NOT NULL),"
-            " COALESCE(SUM(articles), 0) FROM files"
+            " COALESCE(SUM(articles), 0), COALESCE(SUM(passages), 0) FROM files"
         ).fetchone()
-        return ok, skipped, articles
 
     # learnt furniture (see indexer.learnt_furniture) -------------------------------------------------
     def furniture_counts(self, site: str) -> dict[int, int]:
@@ -125,8 +125,8 @@ class Manifest:
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(e.path, e.root, e.size, e.mtime_ns, e.digest, e.articles, e.skipped) for e in recorded],
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.path, e.root, e.size, e.mtime_ns, e.digest, e.articles, e.skipped, e.passages) for e in recorded],
             )
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in forgotten])
             self.db.executemany("DELETE FROM file_keys WHERE path = ?", [(p,) for p in [*forgotten, *keys]])

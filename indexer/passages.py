@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from indexer.records import Article, Passage
@@ -34,15 +35,15 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
-def split_passages(article: Article) -> list[Passage]:
+def split_passages(article: Article, analyzer=None) -> list[Passage]:
+    """The article's passages; with the index's `analyzer`, each also knows its token positions."""
     body = article.body
-    passages: list[Passage] = []
+    spans: list[tuple[int, int]] = []
     current: list[tuple[int, int]] = []
 
     def flush() -> None:
         if current:
-            start, end = current[0][0], current[-1][1]
-            passages.append(Passage(article.id, len(passages), start, end, body[start:end]))
+            spans.append((current[0][0], current[-1][1]))
             current.clear()
 
     offset = 0
@@ -55,4 +56,27 @@ def split_passages(article: Article) -> list[Passage]:
             current.append(span)
         offset += len(paragraph) + 2
     flush()
-    return passages
+    positions = _token_positions(body, spans, analyzer) if analyzer is not None else [(0, 0)] * len(spans)
+    return [
+        Passage(number, start, end, body[start:end], first, length)
+        for number, ((start, end), (first, length)) in enumerate(zip(spans, positions, strict=True))
+    ]
+
+
+def _token_positions(body: str, spans: list[tuple[int, int]], analyzer) -> list[tuple[int, int]]:
+    """(first position, token count) of each span, as the index numbers the body's tokens."""
+    starts = [start for start, _ in spans]
+    firsts: list[int | None] = [None] * len(spans)
+    counts = [0] * len(spans)
+    for token in analyzer(body, positions=True, chars=True):
+        number = bisect.bisect_right(starts, token.startchar) - 1
+        if number >= 0:
+            if firsts[number] is None:
+                firsts[number] = token.pos
+            counts[number] += 1
+    result, following = [], 0
+    for first, count in zip(firsts, counts, strict=True):
+        first = following if first is None else first
+        result.append((first, count))
+        following = first + count
+    return result

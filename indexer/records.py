@@ -50,13 +50,15 @@ class Article:
 
 @dataclass(frozen=True)
 class Passage:
-    """A run of sentences of an article's body: `start`/`end` are character offsets into `Article.body`."""
+    """A run of sentences of an article's body: `start`/`end` are character offsets into `Article.body`,
+    `first_pos` and `length` the range of token positions the body's index gives its words."""
 
-    article_id: str
     number: int
     start: int
     end: int
     text: str
+    first_pos: int = 0
+    length: int = 0
 
 
 @dataclass

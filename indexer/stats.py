@@ -7,7 +7,6 @@ import os
 from dataclasses import asdict, dataclass
 
 from indexer.manifest import Manifest
-from indexer.schema import ARTICLE, PASSAGE
 from indexer.store import IndexDir, resolve_index_dir
 
 
@@ -32,21 +31,13 @@ def index_stats(index_dir=None) -> IndexStats:
     ix = index.open_whoosh()
     gen = index.current()
     with ix.searcher() as searcher:
-        articles = _live_count(searcher, ARTICLE)
-        passages = _live_count(searcher, PASSAGE)
-        segments = len(ix._segments())
+        articles = searcher.doc_count()
+    segments = len(ix._segments())
     with Manifest(gen / "manifest.sqlite3") as manifest:
-        files, skipped, _ = manifest.counts()
+        files, skipped, _, passages = manifest.counts()
         roots = manifest.roots()
         updated = manifest.updated()
     size = sum(entry.stat().st_size for entry in os.scandir(gen / "whoosh") if entry.is_file())
     size += sum(os.path.getsize(p) for p in gen.glob("manifest.sqlite3*"))
     when = dt.datetime.fromtimestamp(updated, dt.UTC).isoformat(timespec="seconds") if updated else None
     return IndexStats(str(index.path), articles, passages, roots, size, when, files, skipped, segments)
-
-
-def _live_count(searcher, kind: str) -> int:
-    reader = searcher.reader()
-    if not reader.has_deletions():
-        return reader.doc_frequency("kind", kind)
-    return sum(1 for _ in searcher.document_numbers(kind=kind))

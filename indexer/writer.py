@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer import sources
+from indexer.analysis import news_analyzer
 from indexer.errors import NewsgrepError, PathMissing
 from indexer.extract import NoArticle, Prepared, finish, prepare
 from indexer.learnt_furniture import Counts, furniture_keys
 from indexer.manifest import FileEntry, Manifest
 from indexer.passages import split_passages
 from indexer.records import Article, Passage, Skip, SourceFile
-from indexer.schema import ARTICLE, PASSAGE
 from indexer.store import IndexDir, resolve_index_dir
 
 BUNDLED_CORPUS = "corpus"
@@ -241,6 +241,7 @@ class _Batch:
     def __init__(self, manifest: Manifest, counts: Counts, report: IndexReport, fresh: bool, refresh: bool = False):
         self.manifest, self.counts, self.report = manifest, counts, report
         self.fresh, self.refresh = fresh, refresh
+        self.analyzer = news_analyzer()
         self.loaded: list[_Loaded] = []
         self.recorded: list[FileEntry] = []
         self.forgotten: list[str] = []
@@ -266,7 +267,7 @@ class _Batch:
         entry = FileEntry(source.path, source.root, source.size, source.mtime_ns, sources.digest(data), 0)
         if previous is not None and previous.digest == entry.digest and not force:
             report.unchanged += 1  # touched, not changed
-            entry.articles, entry.skipped = previous.articles, previous.skipped
+            entry.articles, entry.passages, entry.skipped = previous.articles, previous.passages, previous.skipped
             self.recorded.append(entry)
             return
         skips: list[Skip] = []
@@ -304,9 +305,11 @@ class _Batch:
         if not self.refresh:
             report.skips.extend(skips)
             report.skipped += len(skips)
-        for article in articles:
-            _add_article(writer, article, split_passages(article))
         entry = loaded.entry
+        for article in articles:
+            passages = split_passages(article, self.analyzer)
+            _add_article(writer, article, passages)
+            entry.passages += len(passages)
         entry.articles = len(articles)
         if not articles:
             entry.skipped = skips[0].reason if skips else "no articles"
@@ -320,18 +323,16 @@ class _Batch:
 
 
 def _add_article(writer, article: Article, passages: list[Passage]) -> None:
-    common = {"article": article.id, "file": article.path}
     fields = {
-        "kind": ARTICLE,
         "id": article.id,
-        "title": article.title,
+        "file": article.path,
+        "title": article.title if article.titled else "",
         "body": article.body,
+        "passages": [(p.start, p.end, p.first_pos, p.length) for p in passages],
         "path": article.path,
         "key": article.key,
-        **common,
     }
     if not article.titled:
-        fields["title"] = ""
         fields["_stored_title"] = article.title
     if article.date is not None:
         fields["date"] = article.date
@@ -340,12 +341,3 @@ def _add_article(writer, article: Article, passages: list[Passage]) -> None:
     if article.byline:
         fields["byline"] = article.byline
     writer.add_document(**fields)
-    for passage in passages:
-        writer.add_document(
-            kind=PASSAGE,
-            id=f"{article.id}:{passage.number}",
-            text=passage.text,
-            span=(passage.start, passage.end),
-            number=passage.number,
-            **common,
-        )

@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 
 from indexer.errors import NewsgrepError
-from indexer.schema import ARTICLE
 from indexer.store import IndexDir, resolve_index_dir
 from search.results import iso_date
 
@@ -46,15 +45,14 @@ def stored_articles(id_or_path: str, index_dir: str | os.PathLike | None = None)
     """The article with this id, or every article of the file at this path."""
     ix = IndexDir(resolve_index_dir(index_dir)).open_whoosh()
     with ix.searcher() as searcher:
-        docnums = list(searcher.document_numbers(kind=ARTICLE, id=id_or_path))
+        docnums = list(searcher.document_numbers(id=id_or_path))
         if not docnums:
-            docnums = list(searcher.document_numbers(kind=ARTICLE, file=os.path.abspath(id_or_path)))
+            docnums = list(searcher.document_numbers(file=os.path.abspath(id_or_path)))
         if not docnums:
             raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
         found = []
         for docnum in sorted(docnums):
             fields = searcher.stored_fields(docnum)
-            passages = sum(1 for _ in searcher.document_numbers(kind="p", article=fields["id"]))
             found.append(
                 StoredArticle(
                     id=fields["id"],
@@ -65,7 +63,7 @@ def stored_articles(id_or_path: str, index_dir: str | os.PathLike | None = None)
                     source=fields.get("source"),
                     byline=fields.get("byline"),
                     body=fields.get("body", ""),
-                    passages=passages,
+                    passages=len(fields.get("passages", ())),
                 )
             )
         return sorted(found, key=lambda a: (a.path, a.key))

@@ -22,7 +22,7 @@ from search.dates import date_plugin
 
 TITLE_BOOST = 2.0
 ARTICLE_FIELDS = ("title", "body")
-PASSAGE_FIELD = "text"
+PASSAGE_FIELD = "body"  # passages are scored from the body's positions
 MAX_QUERY_CHARS = 2000
 _ENDINGS = ("", "e", "s", "ed", "ing", "ion", "y")
 

@@ -1,8 +1,9 @@
 """Runs a query: articles that match, re-ranked with their best passages, highlighted; returns plain data.
 
-Ranking mixes two kinds of evidence, each BM25F-scored by Whoosh and normalised by the best score of
-the query: the whole article (title and body: it decides what matches, so an article whose words are
-spread over several paragraphs still counts) and its best passage (words close together count more).
+Ranking mixes two kinds of evidence, each normalised by the best score of the query: the whole article
+(Whoosh's BM25F over title and body: it decides what matches, so an article whose words are spread
+over several paragraphs still counts) and its best passage (BM25 over the passage's words, from the
+body's postings: words close together count more).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from indexer.errors import QueryError
-from indexer.schema import ARTICLE
 from indexer.store import IndexDir, resolve_index_dir
 from search.dates import date_bound
 from search.highlight import highlight_spans, match_terms
 from search.parse import PASSAGE_FIELD, parse_query, positive_leaves
+from search.passage_scores import passage_scores as score_passages
 from search.results import Hit, PassageMatch, SearchResult
 
 
@@ -30,6 +31,8 @@ class Ranking:
     article_weight: float = 0.5  # share of the article score; the best passage has the rest
     k1: float = 1.2
     b: float = 0.75
+    passage_k1: float = 1.2
+    passage_b: float = 0.75
     candidates: int = 100  # articles re-ranked with their passages (at least; more for large --limit)
 
     def weighting(self):
@@ -86,44 +89,35 @@ def _period(since: str | None, until: str | None) -> wq.Query | None:
 
 
 def _articles(searcher, article_query: wq.Query, limit: int):
-    if any(isinstance(q, (wq.Not, wq.Every)) for q in _walk(article_query)):
-        article_query = wq.Require(article_query, wq.Term("kind", ARTICLE))  # NOT alone matches passages too
     return searcher.search(article_query, limit=limit)
-
-
-def _walk(q):
-    yield q
-    for child in q.children():
-        yield from _walk(child)
 
 
 def _rank(searcher, found, passage_query, ranking: Ranking, limit: int, per_hit: int) -> list[Hit]:
     if not found.scored_length():
         return []
-    articles = {hit["article"]: (hit.score, hit.fields()) for hit in found}
+    articles = {hit.docnum: (hit.score, hit.fields()) for hit in found}
     best_article = max(score for score, _ in articles.values()) or 1.0
-    passage_scores: dict[str, list[tuple[float, int, tuple[int, int]]]] = {}
-    if passage_query is not None:
-        in_candidates = wq.Or([wq.Term("article", aid) for aid in articles])
-        for hit in searcher.search(wq.Require(passage_query, in_candidates), limit=None):
-            passage_scores.setdefault(hit["article"], []).append((hit.score, hit["number"], hit["span"]))
+    stored = {docnum: fields.get("passages", []) for docnum, (_, fields) in articles.items()}
+    reader = searcher.reader()
+    passage_scores = score_passages(reader, stored, passage_query, ranking.passage_k1, ranking.passage_b)
     best_passage = max((max(s)[0] for s in passage_scores.values()), default=0.0) or 1.0
     weight = ranking.article_weight
     combined = []
-    for aid, (score, fields) in articles.items():
-        scored = sorted(passage_scores.get(aid, []), key=lambda p: (-p[0], p[1]))
+    for docnum, (score, fields) in articles.items():
+        scored = sorted(passage_scores.get(docnum, []), key=lambda p: (-p[0], p[1]))
         mixed = weight * score / best_article + (1 - weight) * (scored[0][0] / best_passage if scored else 0.0)
-        combined.append((mixed, aid, fields, scored))
+        combined.append((mixed, fields["id"], fields, scored))
     combined.sort(key=lambda c: (-c[0], c[1]))
 
-    terms = match_terms(passage_query, searcher.reader(), PASSAGE_FIELD)
+    terms = match_terms(passage_query, reader, PASSAGE_FIELD)
     analyzer = searcher.schema[PASSAGE_FIELD].analyzer
     hits = []
     for rank, (mixed, aid, fields, scored) in enumerate(combined[:limit], 1):
-        body = fields.get("body", "")
-        chosen = scored[:per_hit] or _lead_passages(searcher, aid, per_hit)
+        body, spans = fields.get("body", ""), fields.get("passages", [])
+        chosen = scored[:per_hit] or [(0.0, 0)][: len(spans)]  # no passage matched: the lead
         matches = []
-        for score, number, (start, end) in chosen:
+        for score, number in chosen:
+            start, end = spans[number][0], spans[number][1]
             text = body[start:end]
             matches.append(PassageMatch(text, highlight_spans(text, analyzer, terms), number, score))
         hits.append(
@@ -140,9 +134,3 @@ def _rank(searcher, found, passage_query, ranking: Ranking, limit: int, per_hit:
             )
         )
     return hits
-
-
-def _lead_passages(searcher, aid: str, count: int):
-    """The first passages of an article, for hits whose passages hold none of the query's words."""
-    lead = searcher.document(id=f"{aid}:0")
-    return [(0.0, 0, lead["span"])] if lead and count else []

@@ -71,3 +71,27 @@ def test_passages_are_paragraph_aligned_slices_of_the_body():
     assert passages[0].start == 0
     assert passages[-1].end == len(body)
     assert all(a.end < b.start for a, b in zip(passages, passages[1:], strict=False))
+
+
+def test_passage_position_ranges_agree_with_the_index(built):
+    """Passages are scored from the body's postings: each word's indexed positions must fall in the
+    position range of the passage whose text holds it."""
+    from whoosh import index as whoosh_index
+
+    from indexer.store import IndexDir
+
+    ix = whoosh_index.open_dir(str(IndexDir(built).current() / "whoosh"))
+    analyzer = ix.schema["body"].analyzer
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for docnum in list(reader.all_doc_ids())[:8]:
+            fields = reader.stored_fields(docnum)
+            body = fields["body"]
+            for start, end, first, length in fields["passages"]:
+                words = {t.text for t in analyzer(body[start:end])}
+                for word in list(words)[:5]:
+                    matcher = reader.postings("body", word)
+                    matcher.skip_to(docnum)
+                    inside = [p for p in matcher.value_as("positions") if first <= p < first + length]
+                    expected = sum(1 for t in analyzer(body[start:end]) if t.text == word)
+                    assert len(inside) == expected, (word, start)

@@ -33,4 +33,4 @@ def test_accents_fold_and_spans_index_the_original_text():
 
 
 def test_schema_passage_field_uses_the_same_analyzer():
-    assert build_schema()["text"].analyzer == ANALYZER
+    assert build_schema()["body"].analyzer == ANALYZER

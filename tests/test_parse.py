@@ -49,7 +49,7 @@ def test_passage_query_keeps_positive_words_and_phrases_only():
     assert any("'polic'" in r for r in shown)
     assert any("'mexico'" in r for r in shown)
     assert not any("armi" in r or "army" in r for r in shown)
-    assert all(leaf.fieldname == "text" for leaf in parsed.passage.children())
+    assert all(leaf.fieldname == "body" for leaf in parsed.passage.children())
 
 
 @pytest.mark.parametrize(
