@@ -69,10 +69,9 @@ def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
 
 
 def read_bytes(path: str) -> bytes:
-    """The file's bytes; raises OSError (reported as a skip by the caller)."""
+    """The file's bytes (at most MAX_FILE_BYTES + 1 of them); raises OSError, reported as a skip."""
     with open(path, "rb") as f:
-        data = f.read(MAX_FILE_BYTES + 1)
-    return data
+        return f.read(MAX_FILE_BYTES + 1)
 
 
 def digest(data: bytes) -> str:
@@ -131,6 +130,8 @@ def raw_records(source: SourceFile, data: bytes, skips: list[Skip]) -> list[RawR
             value = json.loads(text)
         except ValueError as exc:
             raise SkipFile(f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        except RecursionError:
+            raise SkipFile("invalid JSON (nested too deeply)") from None
         objects = value if isinstance(value, list) else [value]
         return _json_records(
             path, [(str(i + 1), obj) for i, obj in enumerate(objects)], skips, single=len(objects) == 1
@@ -144,6 +145,8 @@ def raw_records(source: SourceFile, data: bytes, skips: list[Skip]) -> list[RawR
             numbered.append((str(number), json.loads(line)))
         except ValueError as exc:
             skips.append(Skip(f"{path}:{number}", f"invalid JSON line ({exc.msg})"))
+        except RecursionError:
+            skips.append(Skip(f"{path}:{number}", "invalid JSON line (nested too deeply)"))
     if not numbered:
         raise SkipFile("no valid JSON lines")
     return _json_records(source, numbered, skips, single=False)

@@ -258,6 +258,14 @@ class _Batch:
     def load(self, planned: _Planned, force: bool = False) -> None:
         """Reads, decodes and prepares a file, and moves its furniture keys into the counts."""
         source, previous, report = planned.source, planned.previous, self.report
+        if source.size > sources.MAX_FILE_BYTES:  # not even read: recorded as skipped until it changes
+            entry = FileEntry(source.path, source.root, source.size, source.mtime_ns, "", 0)
+            for site, keys in self.manifest.file_keys(source.path):
+                self.counts.change(site, keys, -1)
+            self.keys[source.path] = []
+            reason = f"too large (over {sources.MAX_FILE_BYTES // 2**20} MB)"
+            self.loaded.append(_Loaded(source, previous, entry, [], [Skip(source.path, reason)]))
+            return
         try:
             data = sources.read_bytes(source.path)
         except OSError as exc:
