@@ -42,6 +42,7 @@ class IndexReport:
     unchanged: int = 0
     skipped: int = 0
     refreshed: int = 0  # files re-extracted because lines they carry became (or stopped being) furniture
+    deferred: int = 0  # files still being written (see `settle`), left for the next run
     articles: int = 0  # articles in the index after the run
     seconds: float = 0.0
     skips: list[Skip] = field(default_factory=list)
@@ -67,11 +68,14 @@ def build_index(
     wait: float | None = None,
     progress: Progress | None = None,
     commit_every: int = COMMIT_EVERY,
+    settle: float = 0.0,
 ) -> IndexReport:
     """Indexes `paths` (added to the roots the index remembers), or re-scans the remembered roots.
 
     Only new, changed and removed files are touched; `rebuild` starts a new index from scratch and
-    switches to it when complete. Raises NewsgrepError for problems the user must fix.
+    switches to it when complete. Files modified less than `settle` seconds ago may still be being
+    written: they are left for a later run (counted in `deferred`). Raises NewsgrepError for problems
+    the user must fix.
     """
     started = time.monotonic()
     new_roots = [os.path.abspath(p) for p in paths or []]
@@ -98,7 +102,7 @@ def build_index(
                 roots = _default_roots()
             manifest.set_roots(roots)
             report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
-            _update(gen, manifest, roots, report, progress, commit_every, fresh=not existed or rebuild)
+            _update(gen, manifest, roots, report, progress, commit_every, settle, fresh=not existed or rebuild)
             report.articles = manifest.counts()[2]
         if rebuild and existed:
             index.make_live(gen)
@@ -133,6 +137,7 @@ def _update(
     report: IndexReport,
     progress: Progress | None,
     commit_every: int,
+    settle: float,
     fresh: bool,
 ) -> None:
     known = manifest.files()
@@ -152,10 +157,13 @@ def _update(
 
     gone = [path for path in known if path not in found and under_scanned(path)]
     todo = []
+    recent = time.time_ns() - int(settle * 1e9)
     for path, source in found.items():
         previous = known.get(path)
         if previous and previous.size == source.size and previous.mtime_ns == source.mtime_ns:
             report.unchanged += 1
+        elif settle and source.mtime_ns > recent:
+            report.deferred += 1
         else:
             todo.append(_Planned(source, previous))
     if not todo and not gone:

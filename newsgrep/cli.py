@@ -68,7 +68,7 @@ def cli() -> None:
 
 def load_commands() -> click.Group:
     """The group with every command registered (each command module adds itself on import)."""
-    from newsgrep import cmd_eval, cmd_index, cmd_search, cmd_show, cmd_stats  # noqa: F401
+    from newsgrep import cmd_check, cmd_eval, cmd_index, cmd_search, cmd_show, cmd_stats, cmd_watch  # noqa: F401
 
     return cli
 

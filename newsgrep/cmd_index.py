@@ -18,7 +18,14 @@ from newsgrep.cli import cli, index_option
 @click.option("--wait", is_flag=True, help="If another newsgrep is writing the index, wait for it instead of failing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def index_command(paths, index_dir, rebuild, wait, as_json, quiet):
+@click.option(
+    "--commit-every",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Commit after this many files: a run that dies loses at most one batch.",
+)
+def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every):
     """Index PATHS (folders or files of articles), or re-scan the folders the index remembers.
 
     Only new, changed and removed files are touched. Files that cannot be read are reported and
@@ -34,6 +41,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet):
             rebuild=rebuild,
             wait=float("inf") if wait else None,
             progress=progress,
+            commit_every=commit_every,
         )
     for skip in report.skips:
         click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)

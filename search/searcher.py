@@ -62,7 +62,19 @@ def search(
     """
     started = time.monotonic()
     period = _period(since, until)
-    ix = IndexDir(resolve_index_dir(index_dir)).open_whoosh()
+    index = IndexDir(resolve_index_dir(index_dir))
+    for attempt in range(3):
+        try:
+            return _search(index, query, limit, passages, operator, period, ranking, started)
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+            time.sleep(0.05)  # a commit merged away the segments this search had opened: read again
+    raise AssertionError("unreachable")
+
+
+def _search(index, query, limit, passages, operator, period, ranking, started) -> SearchResult:
+    ix = index.open_whoosh()
     with ix.searcher(weighting=ranking.weighting()) as searcher:
         parsed = parse_query(query, ix.schema, operator, period)
         candidates = max(ranking.candidates, limit * 3)

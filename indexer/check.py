@@ -1,0 +1,127 @@
+"""Verifies an index against its roots and manifest, and repairs what it can.
+
+Finds files not indexed (missing), changed since they were indexed (stale), articles whose file the
+manifest does not know or that is gone (extra), files whose article count differs between manifest
+and index (mismatched), ids indexed twice (duplicates) and segments that cannot be read (damaged).
+Repair deletes the documents of every file in doubt, forgets them in the manifest and re-indexes
+them; a damaged index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from indexer import sources
+from indexer.manifest import Manifest
+from indexer.store import IndexDir, resolve_index_dir
+
+
+@dataclass
+class CheckReport:
+    index: str
+    articles: int = 0
+    files: int = 0
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra or self.mismatched or self.duplicates or self.damaged)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "ok": self.ok}
+
+
+def check_index(index_dir=None, repair: bool = False, wait: float | None = None) -> CheckReport:
+    index = IndexDir(resolve_index_dir(index_dir))
+    report = _inspect(index)
+    if repair and not report.ok:
+        _repair(index, report, wait)
+        repaired = _inspect(index)
+        repaired.repaired = True
+        return repaired
+    return report
+
+
+def _inspect(index: IndexDir) -> CheckReport:
+    report = CheckReport(str(index.path))
+    gen = index.current()
+    indexed_files: Counter[str] = Counter()
+    ids: Counter[str] = Counter()
+    try:
+        ix = index.open_whoosh()
+        with ix.reader() as reader:
+            for _, fields in reader.iter_docs():
+                indexed_files[fields.get("file", "")] += 1
+                ids[fields.get("id", "")] += 1
+            for _ in reader.lexicon("body"):
+                pass
+    except Exception as exc:  # noqa: BLE001 - any failure to read a segment is damage to report
+        report.damaged.append(f"{type(exc).__name__}: {exc}")
+    with Manifest(gen / "manifest.sqlite3") as manifest:
+        known = manifest.files()
+        roots = manifest.roots()
+    on_disk = {}
+    for root in roots:
+        if os.path.exists(root):
+            on_disk.update((s.path, s) for s in sources.find_files(root, []))
+    live_roots = [r for r in roots if os.path.exists(r)]
+
+    def under_live_root(path: str) -> bool:
+        return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in live_roots)
+
+    report.articles, report.files = sum(ids.values()), len(known)
+    report.missing = sorted(p for p in on_disk if p not in known)
+    report.stale = sorted(
+        p for p, s in on_disk.items() if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns)
+    )
+    report.extra = sorted(p for p in indexed_files if p not in known or (p not in on_disk and under_live_root(p)))
+    report.mismatched = sorted(
+        p for p, entry in known.items() if entry.articles != indexed_files.get(p, 0) and p not in report.extra
+    )
+    report.duplicates = sorted(i for i, n in ids.items() if n > 1)
+    return report
+
+
+def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
+    from indexer.writer import build_index
+
+    if report.damaged:
+        build_index(None, index.path, rebuild=True, wait=wait)
+        return
+    doubtful = set(report.extra) | set(report.mismatched) | set(report.stale)
+    if report.duplicates:
+        ix = index.open_whoosh()
+        with ix.searcher() as searcher:
+            for article_id in report.duplicates:
+                for docnum in searcher.document_numbers(id=article_id):
+                    doubtful.add(searcher.stored_fields(docnum).get("file", ""))
+    if doubtful:
+        with index.lock(wait):
+            ix = index.open_whoosh()
+            writer = ix.writer()
+            for path in doubtful:
+                writer.delete_by_term("file", path)
+            writer.commit()
+            with Manifest(index.current() / "manifest.sqlite3") as manifest:
+                for path in doubtful:
+                    for site, keys in manifest.file_keys(path):
+                        _forget_keys(manifest, site, keys)
+                manifest.apply([], sorted(doubtful))
+    build_index(None, index.path, wait=wait)
+
+
+def _forget_keys(manifest: Manifest, site: str, keys: list[int]) -> None:
+    counts = manifest.furniture_counts(site)
+    changed = {}
+    for key in keys:
+        counts[key] = max(0, counts.get(key, 0) - 1)
+        changed[(site, key)] = counts[key]
+    manifest.apply([], [], furniture=changed)

@@ -1,0 +1,83 @@
+"""Keeps an index up to date while files arrive: watches the roots (watchdog) and, when a burst of
+changes has been quiet for `debounce` seconds, runs an incremental index. Files still being written
+(modified in the last `settle` seconds) wait for the next run, so half-written files are not indexed."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from indexer.sources import file_format
+from indexer.writer import IndexReport, build_index
+
+Report = Callable[[IndexReport], None]
+
+
+class _Changes:
+    """Set by watchdog's thread on every relevant event; read by the indexing loop."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last: float | None = None
+
+    def dispatch(self, event) -> None:
+        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        if any(p and (event.is_directory or file_format(os.fsdecode(p))) for p in paths):
+            with self.lock:
+                self.last = time.monotonic()
+
+    def quiet_for(self, seconds: float) -> bool:
+        with self.lock:
+            return self.last is not None and time.monotonic() - self.last >= seconds
+
+    def take(self) -> None:
+        with self.lock:
+            self.last = None
+
+    def poke(self) -> None:
+        with self.lock:
+            self.last = time.monotonic()
+
+
+def watch(
+    paths: list[str] | None,
+    index_dir=None,
+    *,
+    debounce: float = 2.0,
+    settle: float = 1.0,
+    stop: threading.Event | None = None,
+    on_report: Report | None = None,
+    wait: float | None = None,
+) -> None:
+    """Indexes `paths` (or the remembered roots), then follows their changes until `stop` is set.
+    A run in progress when `stop` is set finishes and commits first."""
+    from watchdog.observers import Observer
+
+    stop = stop or threading.Event()
+    report = build_index(paths, index_dir, wait=wait, settle=settle)
+    if on_report:
+        on_report(report)
+    changes = _Changes()
+    if report.deferred:
+        changes.poke()
+    observer = Observer()
+    for root in report.roots:
+        if os.path.isdir(root):
+            observer.schedule(changes, root, recursive=True)
+        elif os.path.exists(root):
+            observer.schedule(changes, os.path.dirname(root), recursive=False)
+    observer.start()
+    try:
+        while not stop.wait(0.2):
+            if changes.quiet_for(max(debounce, settle if report.deferred else 0)):
+                changes.take()
+                report = build_index(None, report.index, wait=float("inf"), settle=settle)
+                if report.deferred:
+                    changes.poke()
+                if on_report:
+                    on_report(report)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)

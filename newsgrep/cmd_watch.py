@@ -1,0 +1,60 @@
+"""`newsgrep watch`: keep the index up to date as articles arrive, change and go."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+
+from newsgrep.cli import cli, index_option
+
+
+@cli.command("watch")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option(
+    "--debounce",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0.05),
+    help="Seconds of quiet before indexing a burst of changes.",
+)
+@click.option(
+    "--settle",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Files modified more recently than this are still being written: wait for them.",
+)
+def watch_command(paths, index_dir, debounce, settle):
+    """Index PATHS (or the remembered roots), then keep indexing new, changed and removed articles until
+    interrupted. Ctrl-C lets a run in progress commit, then exits."""
+    from indexer.watch import watch
+    from search.render import display_path
+
+    stop = threading.Event()
+
+    def interrupted(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("newsgrep: stopping after the current run (Ctrl-C again to abort)", err=True)
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+
+    def show(report) -> None:
+        for skip in report.skips:
+            click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)
+        if not (report.added or report.updated or report.removed or report.refreshed or report.skips):
+            return
+        click.echo(
+            f"indexed: {report.added} added, {report.updated} updated, {report.removed} removed, "
+            f"{report.unchanged} unchanged, {report.skipped} skipped, {report.deferred} still being written; "
+            f"{report.articles} articles ({report.seconds:.1f} s)"
+        )
+
+    click.echo("newsgrep: watching; Ctrl-C to stop", err=True)
+    watch(list(paths) or None, index_dir, debounce=debounce, settle=settle, stop=stop, on_report=show)
+    click.echo("newsgrep: stopped", err=True)

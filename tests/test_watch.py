@@ -1,0 +1,76 @@
+"""`newsgrep watch` with real files appearing, changing, being written slowly and going away."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import run_cli
+
+
+def _search_ids(index_dir, query):
+    done = run_cli("search", query, "--index", str(index_dir), "--json")
+    return [line for line in done.stdout.splitlines()] if done.returncode == 0 else []
+
+
+def _eventually(check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_watch_follows_new_changed_slow_and_removed_files_and_stops_cleanly(tmp_path):
+    feed, index_dir = tmp_path / "feed", tmp_path / "ix"
+    feed.mkdir()
+    (feed / "first.txt").write_text("Okapi sighted\n\nAn okapi was sighted in the forest.\n")
+    watcher = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsgrep",
+            "watch",
+            str(feed),
+            "--index",
+            str(index_dir),
+            "--debounce",
+            "0.3",
+            "--settle",
+            "1.0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _eventually(lambda: _search_ids(index_dir, "okapi"))  # the first run indexes what is there
+
+        (feed / "burst-1.txt").write_text("Pangolin rescue\n\nRangers rescued a pangolin.\n")
+        (feed / "burst-2.txt").write_text("Pangolin trade\n\nPangolin scales were seized.\n")
+        assert _eventually(lambda: len(_search_ids(index_dir, "pangolin")) == 2)
+
+        slow = feed / "slow.txt"
+        with open(slow, "w") as f:  # written over several seconds: never indexed half-written
+            f.write("Narwhal migration\n\nNarwhals ")
+            f.flush()
+            for _ in range(6):
+                time.sleep(0.5)
+                assert not _search_ids(index_dir, "narwhal")
+                f.write("swim ")
+                f.flush()
+            f.write("north along the ice edge.\n")
+        assert _eventually(lambda: _search_ids(index_dir, '"ice edge"'))
+        assert len(_search_ids(index_dir, "narwhal")) == 1
+
+        (feed / "first.txt").write_text("Okapi census\n\nThe okapi census counted a dozen calves.\n")
+        assert _eventually(lambda: _search_ids(index_dir, "calves"))
+        (feed / "burst-1.txt").unlink()
+        assert _eventually(lambda: len(_search_ids(index_dir, "pangolin")) == 1)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    assert "1 added" in out and "1 removed" in out
