@@ -30,8 +30,11 @@ class FileEntry:
 
 
 class Manifest:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
+        if readonly:  # searches: never write, never wait for a writer
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5, isolation_level=None)
+            return
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -48,6 +51,12 @@ class Manifest:
                 path TEXT NOT NULL, site TEXT NOT NULL, keys BLOB NOT NULL, PRIMARY KEY (path, site))
                 WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS file_keys_site ON file_keys (site);
+            CREATE TABLE IF NOT EXISTS signatures (
+                id TEXT PRIMARY KEY, path TEXT NOT NULL, signature BLOB NOT NULL) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS signatures_path ON signatures (path);
+            CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id))
+                WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS bands_id ON bands (id);
             """
         )
 
@@ -111,6 +120,38 @@ class Manifest:
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE count >= ?) FROM furniture", (MIN_REPEATS,)
         ).fetchone()
 
+    # near-duplicate signatures (see indexer.duplicates) ----------------------------------------------
+    def copies(self, article_ids: list[str]) -> dict[str, list[str]]:
+        """{id: ids of its near-duplicates}: articles sharing an LSH band whose signatures agree enough."""
+        from indexer.duplicates import THRESHOLD, similarity
+        from indexer.duplicates import unpack as unpack_signature
+
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        pairs = self.db.execute(
+            "SELECT DISTINCT mine.id, other.id FROM bands AS mine JOIN bands AS other ON other.key = mine.key"
+            f" WHERE mine.id IN ({marks}) AND other.id != mine.id",
+            article_ids,
+        ).fetchall()
+        if not pairs:
+            return {}
+        wanted = sorted({i for pair in pairs for i in pair})
+        marks = ",".join("?" * len(wanted))
+        signatures = {
+            i: unpack_signature(blob)
+            for i, blob in self.db.execute(f"SELECT id, signature FROM signatures WHERE id IN ({marks})", wanted)
+        }
+        found: dict[str, list[str]] = {}
+        for mine, other in pairs:
+            if (
+                mine in signatures
+                and other in signatures
+                and similarity(signatures[mine], signatures[other]) >= THRESHOLD
+            ):
+                found.setdefault(mine, []).append(other)
+        return {i: sorted(others) for i, others in found.items()}
+
     # one transaction per Whoosh commit ---------------------------------------------------------------
     def apply(
         self,
@@ -118,10 +159,11 @@ class Manifest:
         forgotten: list[str],
         keys: dict[str, list[tuple[str, list[int]]]] | None = None,
         furniture: dict[tuple[str, int], int] | None = None,
+        signatures: dict[str, list[tuple[str, list[int]]]] | None = None,
     ) -> None:
         """Records and forgets files (with their furniture keys) and stores changed furniture counts, in
         one transaction, and stamps the update time."""
-        keys = keys or {}
+        keys, signatures = keys or {}, signatures or {}
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
@@ -134,6 +176,20 @@ class Manifest:
                 "INSERT INTO file_keys VALUES (?, ?, ?)",
                 [(path, site, pack(site_keys)) for path, by_site in keys.items() for site, site_keys in by_site],
             )
+            from indexer.duplicates import band_keys
+            from indexer.duplicates import pack as pack_signature
+
+            for path in [*forgotten, *signatures]:
+                self.db.execute("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", (path,))
+                self.db.execute("DELETE FROM signatures WHERE path = ?", (path,))
+            for path, articles in signatures.items():
+                for article_id, sig in articles:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (article_id, path, pack_signature(sig))
+                    )
+                    self.db.executemany(
+                        "INSERT OR IGNORE INTO bands VALUES (?, ?)", [(k, article_id) for k in band_keys(sig)]
+                    )
             if furniture:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO furniture VALUES (?, ?, ?)",

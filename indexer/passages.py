@@ -35,8 +35,9 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
-def split_passages(article: Article, analyzer=None) -> list[Passage]:
-    """The article's passages; with the index's `analyzer`, each also knows its token positions."""
+def split_passages(article: Article, tokens: list[tuple[int, int]] | None = None) -> list[Passage]:
+    """The article's passages; given the body's indexed `tokens` as (position, start char), each also
+    knows its range of token positions."""
     body = article.body
     spans: list[tuple[int, int]] = []
     current: list[tuple[int, int]] = []
@@ -56,23 +57,23 @@ def split_passages(article: Article, analyzer=None) -> list[Passage]:
             current.append(span)
         offset += len(paragraph) + 2
     flush()
-    positions = _token_positions(body, spans, analyzer) if analyzer is not None else [(0, 0)] * len(spans)
+    positions = _token_positions(spans, tokens) if tokens is not None else [(0, 0)] * len(spans)
     return [
         Passage(number, start, end, body[start:end], first, length)
         for number, ((start, end), (first, length)) in enumerate(zip(spans, positions, strict=True))
     ]
 
 
-def _token_positions(body: str, spans: list[tuple[int, int]], analyzer) -> list[tuple[int, int]]:
+def _token_positions(spans: list[tuple[int, int]], tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(first position, token count) of each span, as the index numbers the body's tokens."""
     starts = [start for start, _ in spans]
     firsts: list[int | None] = [None] * len(spans)
     counts = [0] * len(spans)
-    for token in analyzer(body, positions=True, chars=True):
-        number = bisect.bisect_right(starts, token.startchar) - 1
+    for position, startchar in tokens:
+        number = bisect.bisect_right(starts, startchar) - 1
         if number >= 0:
             if firsts[number] is None:
-                firsts[number] = token.pos
+                firsts[number] = position
             counts[number] += 1
     result, following = [], 0
     for first, count in zip(firsts, counts, strict=True):

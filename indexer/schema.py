@@ -13,7 +13,7 @@ from indexer.analysis import name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Fields a user may name in a query (`title:`, `source:`, `date:`, `body:`, `byline:`).
 USER_FIELDS = ("title", "body", "source", "date", "byline")
@@ -27,8 +27,10 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True, phrase=True),
         body=TEXT(analyzer=analyzer, stored=True, phrase=True),
         passages=STORED,  # [(start char, end char, first token position, tokens)] per passage
-        date=DATETIME(stored=True),
+        terms=STORED,  # the article's 40 most frequent stems with counts: story likeness at search time
+        date=DATETIME(stored=True, sortable=True),
         source=TEXT(analyzer=name_analyzer(), stored=True, phrase=True),
+        outlet=ID(sortable=True),  # the source, lower-cased, whole: for counts per source
         byline=TEXT(analyzer=name_analyzer(), stored=True),
         path=STORED,
         key=STORED,  # the record's key inside a feed file ("" for one-article files)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer import sources
 from indexer.analysis import news_analyzer
+from indexer.duplicates import signature
 from indexer.errors import NewsgrepError, PathMissing
 from indexer.extract import NoArticle, Prepared, finish, prepare
 from indexer.learnt_furniture import Counts, furniture_keys
@@ -25,6 +27,7 @@ from indexer.records import Article, Passage, Skip, SourceFile
 from indexer.store import IndexDir, resolve_index_dir
 
 BUNDLED_CORPUS = "corpus"
+KEY_TERMS = 40
 COMMIT_EVERY = 2000
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -197,7 +200,7 @@ def _update(
             writer.cancel()
             raise
         writer.commit()
-        manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty())
+        manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty(), run.signatures)
 
     _refresh_stale(ix, manifest, counts, found, extracted_at, report)
     if progress:
@@ -230,7 +233,7 @@ def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: 
         writer.cancel()
         raise
     writer.commit()
-    manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty())
+    manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty(), run.signatures)
 
 
 @dataclass
@@ -254,6 +257,7 @@ class _Batch:
         self.recorded: list[FileEntry] = []
         self.forgotten: list[str] = []
         self.keys: dict[str, list[tuple[str, list[int]]]] = {}
+        self.signatures: dict[str, list[tuple[str, list[int]]]] = {}
 
     def remove(self, writer, paths: list[str]) -> None:
         for path in paths:
@@ -322,9 +326,13 @@ class _Batch:
             report.skips.extend(skips)
             report.skipped += len(skips)
         entry = loaded.entry
+        signatures = self.signatures[loaded.source.path] = []
         for article in articles:
-            passages = split_passages(article, self.analyzer)
-            _add_article(writer, article, passages)
+            tokens = [(t.text, t.pos, t.startchar) for t in self.analyzer(article.body, positions=True, chars=True)]
+            passages = split_passages(article, [(pos, start) for _, pos, start in tokens])
+            words = [word for word, _, _ in tokens]
+            _add_article(writer, article, passages, key_terms(words))
+            signatures.append((article.id, signature(words)))
             entry.passages += len(passages)
         entry.articles = len(articles)
         if not articles:
@@ -338,9 +346,15 @@ class _Batch:
         self.recorded.append(entry)
 
 
-def _add_article(writer, article: Article, passages: list[Passage]) -> None:
+def key_terms(words: list[str], count: int = KEY_TERMS) -> list[tuple[str, int]]:
+    """The article's most frequent stems with their counts (ties: first seen first)."""
+    return Counter(words).most_common(count)
+
+
+def _add_article(writer, article: Article, passages: list[Passage], terms: list[tuple[str, int]]) -> None:
     fields = {
         "id": article.id,
+        "terms": terms,
         "file": article.path,
         "title": article.title if article.titled else "",
         "body": article.body,
@@ -354,6 +368,7 @@ def _add_article(writer, article: Article, passages: list[Passage]) -> None:
         fields["date"] = article.date
     if article.source:
         fields["source"] = article.source
+        fields["outlet"] = article.source.lower()
     if article.byline:
         fields["byline"] = article.byline
     writer.add_document(**fields)

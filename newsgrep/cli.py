@@ -68,7 +68,17 @@ def cli() -> None:
 
 def load_commands() -> click.Group:
     """The group with every command registered (each command module adds itself on import)."""
-    from newsgrep import cmd_check, cmd_eval, cmd_index, cmd_search, cmd_show, cmd_stats, cmd_watch  # noqa: F401
+    from newsgrep import (  # noqa: F401
+        cmd_check,
+        cmd_eval,
+        cmd_index,
+        cmd_search,
+        cmd_show,
+        cmd_similar,
+        cmd_stats,
+        cmd_timeline,
+        cmd_watch,
+    )
 
     return cli
 

@@ -20,6 +20,17 @@ from newsgrep.cli import cli, index_option
 @click.option("--or", "any_word", is_flag=True, help="Match articles with any of the words (default: all of them).")
 @click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (2009-07-16, 2009-07, 2009).")
 @click.option("--until", metavar="DATE", help="Only articles dated on or before DATE (the whole day, month or year).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits (date: newest first).",
+)
+@click.option(
+    "--no-collapse", is_flag=True, help="Show copies and other outlets' reports of a story as hits of their own."
+)
+@click.option("--by", "by", type=click.Choice(["source"]), help="Also count the matching articles per source.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article, in rank order.")
 @click.option(
     "--color",
@@ -28,7 +39,7 @@ from newsgrep.cli import cli, index_option
     show_default=True,
     help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
 )
-def search_command(query, index_dir, limit, passages, any_word, since, until, as_json, color):
+def search_command(query, index_dir, limit, passages, any_word, since, until, sort, no_collapse, by, as_json, color):
     """Search the index for QUERY and print the best articles with their best passages.
 
     \b
@@ -47,9 +58,14 @@ def search_command(query, index_dir, limit, passages, any_word, since, until, as
         operator="or" if any_word else "and",
         since=since,
         until=until,
+        sort=sort,
+        collapse=not no_collapse,
+        facets=(by,) if by else (),
     )
     if result.fallback:
         click.echo("newsgrep: no article has all the words; showing articles with any of them", err=True)
+    if result.suggestion:
+        click.echo(f"newsgrep: did you mean: {result.suggestion}", err=True)
     if as_json:
         render_json(result, click.echo)
     else:

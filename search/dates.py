@@ -60,9 +60,29 @@ def date_bound(text: str, end: bool = False) -> datetime.datetime:
     from indexer.errors import QueryError
 
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-    found = NewsDates().date_from(text, now)
+    try:
+        found = NewsDates().date_from(text, now)
+    except Exception:  # noqa: BLE001 - Whoosh's date grammar raises assorted errors on text it cannot read
+        found = None
     if found is None:
-        raise QueryError(f"cannot read the date {text!r} (try 2009-07-16, 2009-07 or 2009)")
+        found = _relative(text, now)
+    if found is None:
+        raise QueryError(f'cannot read the date {text!r} (try 2009-07-16, 2009-07, 2009 or "last week")')
     if hasattr(found, "start"):  # a period: a timespan
         return found.end if end else found.start
+    if end and found.time() == datetime.time(0):
+        return found.replace(hour=23, minute=59, second=59, microsecond=999999)
     return found
+
+
+def _relative(text: str, now: datetime.datetime) -> datetime.datetime | None:
+    """Relative dates in words ("last week", "3 days ago", "two months ago") by dateparser, taken as
+    the day they name."""
+    import dateparser
+
+    found = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    return datetime.datetime(found.year, found.month, found.day) if found else None

@@ -46,14 +46,21 @@ def display_path(path: str, key: str = "") -> str:
 
 
 def render_json(result: SearchResult, echo: Callable[[str], None]) -> None:
+    """One object per hit; with facets asked for, a last line {"facets": {...}}."""
     for hit in result.hits:
         echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+    if result.facets:
+        echo(json.dumps({"facets": result.facets}, ensure_ascii=False))
 
 
 def render_human(result: SearchResult, echo: Callable[[str], None], color: bool) -> None:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
+    for name, counts in result.facets.items():
+        shown_counts = " · ".join(f"{printable(value) or '(none)'} {count}" for value, count in counts.items())
+        echo(style(f"by {name}: ", bold=True) + (shown_counts or "nothing matched"))
+        echo("")
     for hit in result.hits:
         _render_hit(hit, echo, style, color)
     shown = len(result.hits)
@@ -63,11 +70,20 @@ def render_human(result: SearchResult, echo: Callable[[str], None], color: bool)
 
 
 def _render_hit(hit: Hit, echo, style: Style, color: bool) -> None:
-    echo(f"{style(f'{hit.rank}.', bold=True)} {style(printable(hit.title) or '(untitled)', bold=True)}")
+    copy = style(" [copy]", fg="cyan") if hit.near_duplicate else ""
+    echo(f"{style(f'{hit.rank}.', bold=True)} {style(printable(hit.title) or '(untitled)', bold=True)}{copy}")
     meta = [iso_date(hit.date), hit.source, display_path(hit.path, hit.key), f"id {hit.id}"]
     echo("   " + style(" · ".join(printable(m) for m in meta if m), fg="magenta"))
     for passage in hit.passages:
         echo("   " + _passage_line(passage, style, color))
+    if hit.duplicates:
+        more = len(hit.duplicates)
+        listed = "; ".join(
+            " ".join(p for p in (copy.source or display_path(copy.path), iso_date(copy.date), f"id {copy.id}") if p)
+            for copy in hit.duplicates[:3]
+        )
+        rest = f"; and {more - 3} more" if more > 3 else ""
+        echo("   " + style(f"also in: {more} more ({printable(listed)}{rest})", fg="cyan"))
     echo("")
 
 

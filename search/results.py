@@ -17,6 +17,20 @@ class PassageMatch:
 
 
 @dataclass
+class Copy:
+    """Another report of a hit's story: a near-duplicate, or the same story from another outlet."""
+
+    id: str
+    path: str
+    source: str | None
+    date: dt.datetime | None
+    title: str = ""
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "path": self.path, "source": self.source, "date": iso_date(self.date)}
+
+
+@dataclass
 class Hit:
     """One article in the results, with its best passages."""
 
@@ -29,9 +43,11 @@ class Hit:
     source: str | None
     passages: list[PassageMatch]
     key: str = ""  # the record's key inside a feed file
+    duplicates: list[Copy] = field(default_factory=list)
+    near_duplicate: bool | None = None  # set by `similar`: a copy of the article asked about
 
     def to_dict(self) -> dict:
-        return {
+        record = {
             "rank": self.rank,
             "score": round(self.score, 6),
             "id": self.id,
@@ -40,7 +56,11 @@ class Hit:
             "date": iso_date(self.date),
             "source": self.source,
             "passages": [{"text": p.text, "highlights": [list(h) for h in p.highlights]} for p in self.passages],
+            "duplicates": [copy.to_dict() for copy in self.duplicates],
         }
+        if self.near_duplicate is not None:
+            record["near_duplicate"] = self.near_duplicate
+        return record
 
 
 @dataclass
@@ -50,7 +70,8 @@ class SearchResult:
     total: int  # articles matching (before --limit)
     fallback: bool = False  # no article had every word, so these match any of them
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # {"source": {"bbc": 12, ...}}
+    suggestion: str | None = None  # a corrected query that finds more ("did you mean")
 
 
 def iso_date(when: dt.datetime | None) -> str | None:

@@ -16,12 +16,15 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from indexer.errors import QueryError
+from indexer.manifest import Manifest
 from indexer.store import IndexDir, resolve_index_dir
 from search.dates import date_bound
 from search.highlight import highlight_spans, match_terms
 from search.parse import PASSAGE_FIELD, parse_query, positive_leaves
 from search.passage_scores import passage_scores as score_passages
 from search.results import Hit, PassageMatch, SearchResult
+from search.stories import StoryMatcher, as_copy
+from search.suggest import FEW, suggestion
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,22 @@ class Ranking:
 
 
 DEFAULT_RANKING = Ranking()
+COLLAPSE_DEPTH = 3  # candidates looked at for other reports of each shown story: 3 x --limit
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a search needs besides the index."""
+
+    query: str
+    limit: int = 10
+    passages: int = 3
+    operator: str = "and"
+    period: wq.Query | None = None
+    ranking: Ranking = DEFAULT_RANKING
+    collapse: bool = True
+    sort: str = "relevance"  # or "date": newest first
+    facets: tuple[str, ...] = ()  # ("source",): counts of matching articles per source
 
 
 def search(
@@ -52,20 +71,33 @@ def search(
     since: str | None = None,
     until: str | None = None,
     ranking: Ranking = DEFAULT_RANKING,
+    collapse: bool = True,
+    sort: str = "relevance",
+    facets: tuple[str, ...] = (),
 ) -> SearchResult:
-    """Searches the index for `query`; returns up to `limit` articles, each with its best `passages`.
+    """Searches the index for `query`; returns up to `limit` stories, each with its best `passages`.
 
     With the default AND operator, a query of plain words that no article matches in full is run again
-    with OR (the result says so in `fallback`). Raises QueryError for a malformed query, and
-    IndexMissing / IndexIncompatible when there is no usable index. `since`/`until` keep articles
-    dated within the period (ISO dates, whole or partial, or words such as "yesterday").
+    with OR (the result says so in `fallback`). `since`/`until` keep articles dated within the period
+    (ISO dates, whole or partial, or words such as "last week"). With `collapse`, copies of an article
+    and other outlets' reports of the same story are listed under its hit instead of as hits.
+    `sort="date"` orders matching articles newest first. `facets=("source",)` counts matches per source.
+    Raises QueryError for a malformed query, and IndexMissing / IndexIncompatible when there is no
+    usable index.
     """
+    if sort not in ("relevance", "date"):
+        raise QueryError(f"cannot sort by {sort!r} (relevance or date)")
+    unknown = set(facets) - {"source"}
+    if unknown:
+        raise QueryError(f"cannot count matches by {', '.join(sorted(unknown))} (source)")
     started = time.monotonic()
-    period = _period(since, until)
+    request = Request(query, limit, passages, operator, _period(since, until), ranking, collapse, sort, facets)
     index = IndexDir(resolve_index_dir(index_dir))
     for attempt in range(3):
         try:
-            return _search(index, query, limit, passages, operator, period, ranking, started)
+            result = _search(index, request)
+            result.seconds = round(time.monotonic() - started, 4)
+            return result
         except FileNotFoundError:
             if attempt == 2:
                 raise
@@ -73,21 +105,41 @@ def search(
     raise AssertionError("unreachable")
 
 
-def _search(index, query, limit, passages, operator, period, ranking, started) -> SearchResult:
+def _search(index: IndexDir, request: Request) -> SearchResult:
     ix = index.open_whoosh()
-    with ix.searcher(weighting=ranking.weighting()) as searcher:
-        parsed = parse_query(query, ix.schema, operator, period)
-        candidates = max(ranking.candidates, limit * 3)
-        found = _articles(searcher, parsed.article, candidates)
+    with ix.searcher(weighting=request.ranking.weighting()) as searcher:
+        parsed = parse_query(request.query, ix.schema, request.operator, request.period)
+        candidates = max(request.ranking.candidates, request.limit * 3)
+        found = _articles(searcher, parsed.article, candidates, request.sort)
         fallback = False
-        if not found.scored_length() and operator == "and" and not parsed.has_operators:
+        if not found.scored_length() and request.operator == "and" and not parsed.has_operators:
             if parsed.passage is not None and len(positive_leaves(parsed.passage)) > 1:
-                parsed = parse_query(query, ix.schema, "or", period)
-                found = _articles(searcher, parsed.article, candidates)
+                parsed = parse_query(request.query, ix.schema, "or", request.period)
+                found = _articles(searcher, parsed.article, candidates, request.sort)
                 fallback = bool(found.scored_length())
+        copies_of = None
+        if request.collapse:
+            manifest_path = index.current() / "manifest.sqlite3"
+
+            def copies_of(ids: list[str]) -> dict[str, list[str]]:
+                with Manifest(manifest_path, readonly=True) as manifest:
+                    return manifest.copies(ids)
+
+        hits = _rank(searcher, found, parsed.passage, request, copies_of)
+        facets = {"source": _count_by_source(searcher, parsed.article)} if "source" in request.facets else {}
         total = len(found)
-        hits = _rank(searcher, found, parsed.passage, ranking, limit, passages)
-    return SearchResult(query, hits, total, fallback, round(time.monotonic() - started, 4))
+        better = suggestion(request.query, searcher, 0 if fallback else total) if total < FEW or fallback else None
+        return SearchResult(request.query, hits, total, fallback, facets=facets, suggestion=better)
+
+
+def _count_by_source(searcher, article_query: wq.Query) -> dict[str, int]:
+    """Matching articles per source ("" for articles with none), most first."""
+    from whoosh import sorting
+
+    facet = sorting.FieldFacet("outlet", maptype=sorting.Count)
+    groups = searcher.search(article_query, limit=1, groupedby={"outlet": facet}).groups("outlet")
+    counts = {(name.decode() if isinstance(name, bytes) else name) or "": n for name, n in groups.items()}
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _period(since: str | None, until: str | None) -> wq.Query | None:
@@ -100,14 +152,45 @@ def _period(since: str | None, until: str | None) -> wq.Query | None:
     return wq.DateRange("date", start, end)
 
 
-def _articles(searcher, article_query: wq.Query, limit: int):
+def _articles(searcher, article_query: wq.Query, limit: int, sort: str):
+    if sort == "date":
+        dated = wq.And([article_query, wq.DateRange("date", None, None)])
+        found = searcher.search(dated, limit=limit, sortedby="date", reverse=True)
+        if found.scored_length() < limit:  # then the undated ones, by relevance
+            found.upgrade_and_extend(searcher.search(article_query, limit=limit))
+        return found
     return searcher.search(article_query, limit=limit)
 
 
-def _rank(searcher, found, passage_query, ranking: Ranking, limit: int, per_hit: int) -> list[Hit]:
+def _collapse(searcher, combined, limit: int, copies_of):
+    """Groups ranked candidates into stories: [(best candidate, [other reports' stored fields])]."""
+    considered = combined[: limit * COLLAPSE_DEPTH]
+    copies = copies_of([c[1] for c in considered])
+    matcher = StoryMatcher(searcher.reader(), copies)
+    groups: list[tuple[tuple, list[dict]]] = []
+    for candidate in considered:
+        fields = candidate[2]
+        for lead, others in groups:
+            if matcher.same(lead[2], fields):
+                others.append(fields)
+                break
+        else:
+            if len(groups) < limit:
+                groups.append((candidate, []))
+    attached = {c[1] for c in considered}
+    for lead, others in groups:
+        for copy_id in copies.get(lead[1], ()):  # copies that did not match the query as well
+            if copy_id not in attached and (stored := searcher.document(id=copy_id)) is not None:
+                others.append(stored)
+                attached.add(copy_id)
+    return groups
+
+
+def _rank(searcher, found, passage_query, request: Request, copies_of=None) -> list[Hit]:
+    ranking, limit, per_hit = request.ranking, request.limit, request.passages
     if not found.scored_length():
         return []
-    articles = {hit.docnum: (hit.score, hit.fields()) for hit in found}
+    articles = {hit.docnum: (hit.score or 0.0, hit.fields()) for hit in found}
     best_article = max(score for score, _ in articles.values()) or 1.0
     stored = {docnum: fields.get("passages", []) for docnum, (_, fields) in articles.items()}
     reader = searcher.reader()
@@ -119,12 +202,14 @@ def _rank(searcher, found, passage_query, ranking: Ranking, limit: int, per_hit:
         scored = sorted(passage_scores.get(docnum, []), key=lambda p: (-p[0], p[1]))
         mixed = weight * score / best_article + (1 - weight) * (scored[0][0] / best_passage if scored else 0.0)
         combined.append((mixed, fields["id"], fields, scored))
-    combined.sort(key=lambda c: (-c[0], c[1]))
+    if request.sort == "relevance":
+        combined.sort(key=lambda c: (-c[0], c[1]))
+    groups = _collapse(searcher, combined, limit, copies_of) if copies_of else [(c, []) for c in combined[:limit]]
 
     terms = match_terms(passage_query, reader, PASSAGE_FIELD)
     analyzer = searcher.schema[PASSAGE_FIELD].analyzer
     hits = []
-    for rank, (mixed, aid, fields, scored) in enumerate(combined[:limit], 1):
+    for rank, ((mixed, aid, fields, scored), copies) in enumerate(groups, 1):
         body, spans = fields.get("body", ""), fields.get("passages", [])
         chosen = scored[:per_hit] or [(0.0, 0)][: len(spans)]  # no passage matched: the lead
         matches = []
@@ -143,6 +228,7 @@ def _rank(searcher, found, passage_query, ranking: Ranking, limit: int, per_hit:
                 source=fields.get("source"),
                 passages=matches,
                 key=fields.get("key", ""),
+                duplicates=[as_copy(copy) for copy in copies],
             )
         )
     return hits

@@ -21,12 +21,12 @@ def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
     assert done.returncode == 0, done.stderr
     assert "22 added" in done.stdout
 
-    found = run_cli("search", "drug cartel pact", "--index", str(index_dir), "--json", "--limit", "5")
+    found = run_cli("search", "drug cartel pact", "--index", str(index_dir), "--json", "--limit", "5", "--no-collapse")
     assert found.returncode == 0, found.stderr
     lines = [json.loads(line) for line in found.stdout.splitlines()]
     assert [hit["rank"] for hit in lines] == list(range(1, len(lines) + 1)) and len(lines) == 2
     for hit in lines:
-        assert set(hit) == {"rank", "score", "id", "path", "title", "date", "source", "passages"}
+        assert set(hit) == {"rank", "score", "id", "path", "title", "date", "source", "passages", "duplicates"}
         for passage in hit["passages"]:
             assert passage["highlights"]
             for start, end in passage["highlights"]:

@@ -13,7 +13,7 @@ from tests.conftest import CORPUS
 
 
 def _ids(index_dir, query):
-    return {hit.id for hit in search(query, index_dir, limit=100).hits}
+    return {hit.id for hit in search(query, index_dir, limit=100, collapse=False).hits}
 
 
 def test_first_run_indexes_every_article(corpus, index_dir):

@@ -75,6 +75,6 @@ def test_copies_of_one_story_are_not_furniture(tmp_path):
             "Storm Batters Coast\n\nHigh winds hit the coast overnight.\n\nPower was cut to thousands of homes.\n"
         )
     build_index([str(site)], tmp_path / "ix")
-    hits = search("winds power", tmp_path / "ix", limit=20).hits
+    hits = search("winds power", tmp_path / "ix", limit=20, collapse=False).hits
     assert len(hits) == MIN_REPEATS + 2
     assert {h.title for h in hits} == {"Storm Batters Coast"}

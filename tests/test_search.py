@@ -14,7 +14,7 @@ def _marked(hit):
 
 
 def test_results_are_grouped_per_article_with_best_passages(built):
-    result = search("drug cartel pact", built, passages=2)
+    result = search("drug cartel pact", built, passages=2, collapse=False)
     assert {h.path.rsplit("/", 1)[1] for h in result.hits} == {
         "mexico-vows-never-to-cut-deals.txt",
         "bbc-mexico-rejects-drug-gang-deal.txt",
@@ -37,7 +37,7 @@ def test_highlights_are_spans_into_the_passage_text(built):
 
 
 def test_phrase_is_highlighted_as_a_phrase(built):
-    hits = search('"La Familia" AND police', built).hits
+    hits = search('"La Familia" AND police', built, collapse=False).hits
     assert len(hits) == 2
     assert "La Familia" in _marked(hits[0])
 
@@ -50,7 +50,7 @@ def test_all_words_must_match_by_default(built):
 
 
 def test_title_field_and_not(built):
-    assert sorted(_titles(search("title:mexico", built))) == [
+    assert sorted(_titles(search("title:mexico", built, collapse=False))) == [
         "Mexico Vows Never to Cut Deals With Drug Lords",
         "Mexico rejects any drug gang deal",
     ]
@@ -88,7 +88,7 @@ def test_limit_and_json_shape(built):
     result = search("the government", built, limit=3, passages=1)
     assert len(result.hits) == 3 and result.total > 3
     record = result.hits[0].to_dict()
-    assert list(record) == ["rank", "score", "id", "path", "title", "date", "source", "passages"]
+    assert list(record) == ["rank", "score", "id", "path", "title", "date", "source", "passages", "duplicates"]
     assert set(record["passages"][0]) == {"text", "highlights"}
 
 

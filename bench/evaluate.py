@@ -1,0 +1,265 @@
+"""Measures newsgrep on the TIME test collection beside two plain reference rankers, with the same measures.
+
+The references, over the same article files (whole text, header line included):
+  - SQLite FTS5 with tokenize='porter', ranked by bm25(), the query's words OR-ed (each one quoted);
+  - Whoosh BM25F (defaults) over whole articles with its StemmingAnalyzer, the query's words parsed with
+    OrGroup (lower-cased first, so that capital AND/OR/NOT in TIME's all-caps queries are words).
+newsgrep runs through `search.evaluate` (the public `search.search` API with its defaults), once with the
+queries as given, once lower-cased, once lower-cased with OR. Every ranking (top 100) is measured by the
+same code, `search.evaluate.measure` (ir-measures): nDCG@10, MAP, P@10, R@100.
+
+    python bench/evaluate.py [--time /tmp/prep/time] [--split]
+    python bench/evaluate.py --experiment [--form given|lower|lower-or] [--split] [--jobs 2]
+
+`--split` adds the same table for the odd and the even qids, so that what is tuned on one half can be
+checked on the other. `--experiment` runs newsgrep with non-default `Ranking` values (passed through
+`search.search(ranking=...)`) to see which levers help; it changes no defaults. Its k1 and b are set for
+both the article score and the passage score (`Ranking.passage_k1`/`passage_b`, where Ranking has them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ir_measures import Qrel
+
+from indexer import build_index
+from search.evaluate import Evaluation, QueryRun, measure, read_qrels, read_queries, run_queries
+from search.searcher import DEFAULT_RANKING, Ranking
+
+DEFAULT_TIME = "/tmp/prep/time"
+DEPTH = 100
+ARTICLE_WEIGHTS = (0.0, 0.3, 0.5, 0.7, 1.0)
+K1S = (0.9, 1.2)
+BS = (0.4, 0.75)
+CANDIDATES = (100, 300)
+CANDIDATES_LIMIT = 10  # searcher.py re-ranks max(candidates, 3 * limit): at limit 100 both values mean 300
+FORMS: dict[str, tuple[Callable[[str], str], str]] = {  # how newsgrep is given the queries: text, operator
+    "given": (lambda text: text, "and"),
+    "lower": (str.lower, "and"),
+    "lower-or": (str.lower, "or"),
+}
+_WORD = re.compile(r"\w+")
+QUERY_SETS: dict[str, Callable[[str], bool]] = {  # the tables printed: all queries, and with --split two halves
+    "all queries": lambda qid: True,
+    "odd qids": lambda qid: int(qid) % 2 == 1,
+    "even qids": lambda qid: int(qid) % 2 == 0,
+}
+
+
+@dataclass
+class Collection:
+    articles: dict[str, str]  # docid (file stem) -> whole file text
+    articles_dir: Path
+    queries: dict[str, str]
+    qrels: list[Qrel]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One newsgrep run of the experiment."""
+
+    ranking: Ranking
+    limit: int
+
+
+def load_collection(time_dir: Path) -> Collection:
+    articles_dir = time_dir / "articles"
+    articles = {p.stem: p.read_text(encoding="utf-8", errors="replace") for p in sorted(articles_dir.glob("*.txt"))}
+    if not articles:
+        sys.exit(f"bench/evaluate.py: no articles in {articles_dir} (run shared/tools/prepare_corpora.py first)")
+    return Collection(
+        articles, articles_dir, read_queries(time_dir / "queries.tsv"), read_qrels(time_dir / "qrels.txt")
+    )
+
+
+def query_words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+# the rankers: each returns one QueryRun per query -----------------------------------------------------
+def fts5_runs(collection: Collection) -> list[QueryRun]:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE articles USING fts5(docid UNINDEXED, body, tokenize='porter')")
+    db.executemany("INSERT INTO articles VALUES (?, ?)", collection.articles.items())
+    runs = []
+    for qid, text in collection.queries.items():
+        match = " OR ".join('"' + word.replace('"', '""') + '"' for word in query_words(text))
+        rows = (
+            db.execute(
+                "SELECT docid FROM articles WHERE articles MATCH ? ORDER BY bm25(articles) LIMIT ?", (match, DEPTH)
+            ).fetchall()
+            if match
+            else []
+        )
+        runs.append(QueryRun(qid, text, [row[0] for row in rows], match))
+    db.close()
+    return runs
+
+
+def whoosh_runs(collection: Collection, work: Path) -> list[QueryRun]:
+    from whoosh import index, scoring
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import OrGroup, QueryParser
+
+    schema = Schema(docid=ID(stored=True), body=TEXT(analyzer=StemmingAnalyzer()))
+    (work / "whoosh").mkdir()
+    ix = index.create_in(str(work / "whoosh"), schema)
+    with ix.writer() as writer:
+        for docid, text in collection.articles.items():
+            writer.add_document(docid=docid, body=text)
+    parser = QueryParser("body", schema, group=OrGroup)
+    runs = []
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        for qid, text in collection.queries.items():
+            searched = " ".join(query_words(text))
+            hits = searcher.search(parser.parse(searched), limit=DEPTH)
+            runs.append(QueryRun(qid, text, [hit["docid"] for hit in hits], searched))
+    return runs
+
+
+def newsgrep_runs(collection: Collection, index_dir: Path, form: str, setting: Setting | None = None) -> list[QueryRun]:
+    prepare, operator = FORMS[form]
+    queries = {qid: prepare(text) for qid, text in collection.queries.items()}
+    ranking = setting.ranking if setting else None
+    return run_queries(
+        queries, index_dir, limit=setting.limit if setting else DEPTH, operator=operator, ranking=ranking
+    )
+
+
+def build_newsgrep_index(collection: Collection, work: Path) -> Path:
+    index_dir = work / "newsgrep-index"
+    build_index([str(collection.articles_dir)], index_dir)
+    return index_dir
+
+
+# measuring and printing --------------------------------------------------------------------------------
+def measure_subset(runs: Iterable[QueryRun], qrels: list[Qrel], keep: Callable[[str], bool]) -> Evaluation:
+    return measure([run for run in runs if keep(run.qid)], [qrel for qrel in qrels if keep(qrel.query_id)])
+
+
+def measure_cells(evaluation: Evaluation) -> list[str]:
+    return [f"{value:.3f}" for value in (evaluation.ndcg10, evaluation.map, evaluation.p10, evaluation.r100)]
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    print(f"\n{title}\n")
+    for cells in (header, ["-" * w for w in widths], *rows):
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)) + " |")
+
+
+def print_tables(
+    collection: Collection, named_runs: dict[str, list[QueryRun]], split: bool, label: list[str], title: str
+) -> None:
+    """One table per query set: a row per named ranking, its measures measured over that set."""
+    for set_name, keep in QUERY_SETS.items() if split else list(QUERY_SETS.items())[:1]:
+        evaluations = {name: measure_subset(runs, collection.qrels, keep) for name, runs in named_runs.items()}
+        some = next(iter(evaluations.values()))
+        rows = [[*name.split("\t"), *measure_cells(e)] for name, e in evaluations.items()]
+        heading = f"{title}: {set_name} ({some.queries} queries, {some.judgements} judgements)"
+        print_table(heading, [*label, "nDCG@10", "MAP", "P@10", "R@100"], rows)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# the two modes -----------------------------------------------------------------------------------------
+def compare_rankers(collection: Collection, work: Path, split: bool) -> None:
+    started = time.monotonic()
+    index_dir = build_newsgrep_index(collection, work)
+    log(f"newsgrep index: {len(collection.articles)} articles in {time.monotonic() - started:.1f} s")
+    rankers: dict[str, Callable[[], list[QueryRun]]] = {
+        "newsgrep (queries as given)": lambda: newsgrep_runs(collection, index_dir, "given"),
+        "newsgrep (queries lower-cased)": lambda: newsgrep_runs(collection, index_dir, "lower"),
+        "newsgrep (lower-cased, OR)": lambda: newsgrep_runs(collection, index_dir, "lower-or"),
+        "SQLite FTS5 porter, bm25()": lambda: fts5_runs(collection),
+        "Whoosh BM25F, StemmingAnalyzer": lambda: whoosh_runs(collection, work),
+    }
+    named_runs = {}
+    for name, run in rankers.items():
+        started = time.monotonic()
+        named_runs[name] = run()
+        log(f"{name}: {time.monotonic() - started:.1f} s")
+    print_tables(collection, named_runs, split, ["ranker"], "TIME")
+
+
+def bm25_ranking(article_weight: float, k1: float, b: float) -> Ranking:
+    """A Ranking with these BM25 parameters for the article score and, where it has its own, the passage score."""
+    passage = {"passage_k1": k1, "passage_b": b} if "passage_k1" in {f.name for f in fields(Ranking)} else {}
+    return Ranking(article_weight=article_weight, k1=k1, b=b, **passage)
+
+
+def experiment_settings() -> list[Setting]:
+    grid = [Setting(bm25_ranking(w, k1, b), DEPTH) for w, k1, b in itertools.product(ARTICLE_WEIGHTS, K1S, BS)]
+    grid += [
+        Setting(Ranking(article_weight=w, candidates=c), CANDIDATES_LIMIT)
+        for w, c in itertools.product(ARTICLE_WEIGHTS, CANDIDATES)
+    ]
+    return grid
+
+
+def _run_setting(args: tuple[Collection, Path, str, Setting]) -> list[QueryRun]:
+    return newsgrep_runs(*args)
+
+
+def setting_label(setting: Setting) -> str:
+    r = setting.ranking
+    default = "*" if r == DEFAULT_RANKING else ""
+    return "\t".join([f"{r.article_weight}{default}", str(r.k1), str(r.b), str(r.candidates), str(setting.limit)])
+
+
+def run_experiment(collection: Collection, work: Path, split: bool, form: str, jobs: int) -> None:
+    index_dir = build_newsgrep_index(collection, work)
+    settings = experiment_settings()
+    log(f"experiment: {len(settings)} settings x {len(collection.queries)} queries ({form}), {jobs} process(es)")
+    started = time.monotonic()
+    tasks = [(collection, index_dir, form, setting) for setting in settings]
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_run_setting, tasks))
+    else:
+        results = [_run_setting(task) for task in tasks]
+    log(f"experiment: {time.monotonic() - started:.0f} s")
+    named_runs = {setting_label(s): runs for s, runs in zip(settings, results, strict=True)}
+    label = ["article_weight", "k1", "b", "candidates", "limit"]
+    print_tables(collection, named_runs, split, label, f"newsgrep Ranking experiment, queries {form}")
+    print(
+        f"\n* the default Ranking. Rows at limit {CANDIDATES_LIMIT} (the CLI's default) are there for `candidates`:"
+        f" searcher.py re-ranks max(candidates, 3 x limit) articles, so at limit {DEPTH} both values re-rank"
+        f" {3 * DEPTH}; MAP and R@100 at limit {CANDIDATES_LIMIT} are cut at depth {CANDIDATES_LIMIT}."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--time", default=DEFAULT_TIME, type=Path, help=f"prepared TIME folder (default {DEFAULT_TIME})"
+    )
+    parser.add_argument("--split", action="store_true", help="also print the tables for odd and even qids")
+    parser.add_argument("--experiment", action="store_true", help="newsgrep with non-default Ranking values")
+    parser.add_argument("--form", choices=sorted(FORMS), default="given", help="queries for --experiment")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for --experiment (default 1)")
+    args = parser.parse_args(argv)
+    collection = load_collection(args.time)
+    with tempfile.TemporaryDirectory(prefix="newsgrep-bench-") as tmp:
+        if args.experiment:
+            run_experiment(collection, Path(tmp), args.split, args.form, max(1, args.jobs))
+        else:
+            compare_rankers(collection, Path(tmp), args.split)
+
+
+if __name__ == "__main__":
+    main()
