@@ -49,6 +49,7 @@ def search_command(query, index_dir, limit, passages, any_word, since, until, so
     """
     from search import search
     from search.render import render_human, render_json, use_color
+    from search.results import fallback_note
 
     result = search(
         " ".join(query),
@@ -63,7 +64,7 @@ def search_command(query, index_dir, limit, passages, any_word, since, until, so
         facets=(by,) if by else (),
     )
     if result.fallback:
-        click.echo("newsgrep: no article has all the words; showing articles with any of them", err=True)
+        click.echo(f"newsgrep: {fallback_note(result)}", err=True)
     if result.suggestion:
         click.echo(f"newsgrep: did you mean: {result.suggestion}", err=True)
     if as_json:

@@ -158,7 +158,11 @@ def run_query(
             result = search(searched, index_dir, **options)
         except QueryError as exc:
             return QueryRun(qid, text, [], searched, depunctuated=True, error=str(exc))
-    ids = list(dict.fromkeys(docid(hit.path) for hit in result.hits))  # a feed file's articles share one id
+    # A hit's other reports of its story count right after it, as the user sees them ("also in: ...");
+    # a feed file's articles share one id.
+    ids = list(
+        dict.fromkeys(docid(path) for hit in result.hits for path in (hit.path, *(c.path for c in hit.duplicates)))
+    )
     return QueryRun(qid, text, ids, searched, result.fallback, depunctuated)
 
 

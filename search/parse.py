@@ -24,6 +24,7 @@ TITLE_BOOST = 2.0
 ARTICLE_FIELDS = ("title", "body")
 PASSAGE_FIELD = "body"  # passages are scored from the body's positions
 MAX_QUERY_CHARS = 2000
+SHOUTED_WORDS = 6
 _ENDINGS = ("", "e", "s", "ed", "ing", "ion", "y")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -38,14 +39,17 @@ class ParsedQuery:
     article: wq.Query  # what an article must match, scored over title and body
     passage: wq.Query | None  # the query's positive words and phrases over passage text (None: none)
     has_operators: bool  # the user wrote AND/OR/NOT themselves
+    operator: str = "and"  # how plain words were joined
 
 
-def parse_query(text: str, schema, operator: str = "and", period: wq.Query | None = None) -> ParsedQuery:
+def parse_query(
+    text: str, schema, operator: str = "and", period: wq.Query | None = None, or_bonus: float = 0.0
+) -> ParsedQuery:
     """Parses `text`; `period` (a date range) is a filter every matching article must pass."""
-    text = _CONTROL.sub(" ", text).strip()
+    text = _natural_case(_CONTROL.sub(" ", text).strip())
     _check(text)
     errors: list[str] = []
-    group = AndGroup if operator == "and" else OrGroup.factory(0.9)
+    group = AndGroup if operator == "and" else (OrGroup.factory(or_bonus) if or_bonus else OrGroup)
     parser = MultifieldParser(list(ARTICLE_FIELDS), schema, fieldboosts={"title": TITLE_BOOST}, group=group)
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
@@ -61,7 +65,16 @@ def parse_query(text: str, schema, operator: str = "and", period: wq.Query | Non
     passage = _passage_query(article)
     if period is not None:
         article = wq.And([article, period])
-    return ParsedQuery(text, article, passage, bool(_OPERATOR.search(_QUOTED.sub(" ", text))))
+    return ParsedQuery(text, article, passage, bool(_OPERATOR.search(_QUOTED.sub(" ", text))), operator)
+
+
+def _natural_case(text: str) -> str:
+    """A long query in capitals is a sentence shouted, not operators: "NUMBER OF TROOPS THE UNITED STATES
+    HAS STATIONED IN SOUTH VIET NAM AND ..." is read in lower case (short ones, "NATO OR RUSSIA", keep
+    their operators)."""
+    if len(text.split()) >= SHOUTED_WORDS and not any(c.islower() for c in text):
+        return text.lower()
+    return text
 
 
 def _check(text: str) -> None:

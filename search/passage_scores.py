@@ -16,6 +16,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 FIELD = "body"
+PAIR_SLOP = 3
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,19 @@ class _Feature:
 
 
 def passage_scores(
-    reader, candidates: dict[int, list[tuple[int, int, int, int]]], passage_query: wq.Query | None, k1: float, b: float
+    reader,
+    candidates: dict[int, list[tuple[int, int, int, int]]],
+    passage_query: wq.Query | None,
+    k1: float,
+    b: float,
+    proximity: float = 0.0,
 ) -> dict[int, list[tuple[float, int]]]:
-    """{docnum: [(score, passage number)]} for passages holding some of the query's words."""
+    """{docnum: [(score, passage number)]} for passages holding some of the query's words. With
+    `proximity`, each pair of words next to each other in the query also counts where the two stand
+    within PAIR_SLOP positions in that order, weighted `proximity` times their mean idf."""
     if passage_query is None or not candidates:
         return {}
-    features = _features(passage_query, reader)
+    features = _features(passage_query, reader, proximity)
     if not features:
         return {}
     docnums = sorted(candidates)
@@ -68,7 +76,7 @@ def passage_scores(
     return scores
 
 
-def _features(passage_query: wq.Query, reader) -> list[_Feature]:
+def _features(passage_query: wq.Query, reader, proximity: float = 0.0) -> list[_Feature]:
     field = reader.schema[FIELD]
     total = max(reader.doc_count_all(), 1)
 
@@ -90,6 +98,13 @@ def _features(passage_query: wq.Query, reader) -> list[_Feature]:
             if fieldname == FIELD and (word,) not in seen:
                 seen.add((word,))
                 features.append(_Feature(idf(word), (word,)))
+    if proximity:
+        words = [leaf for leaf in _leaves(passage_query) if isinstance(leaf, wq.Term) and leaf.fieldname == FIELD]
+        for first, second in zip(words, words[1:], strict=False):
+            pair = (field.to_bytes(first.text), field.to_bytes(second.text))
+            if pair[0] != pair[1] and pair not in seen:
+                seen.add(pair)
+                features.append(_Feature(proximity * (idf(pair[0]) + idf(pair[1])) / 2, pair, PAIR_SLOP))
     return features
 
 

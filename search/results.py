@@ -68,10 +68,11 @@ class SearchResult:
     query: str
     hits: list[Hit]
     total: int  # articles matching (before --limit)
-    fallback: bool = False  # no article had every word, so these match any of them
+    fallback: bool = False  # too few articles had every word (`all_words` did), so these match any of them
     seconds: float = 0.0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # {"source": {"bbc": 12, ...}}
     suggestion: str | None = None  # a corrected query that finds more ("did you mean")
+    all_words: int = 0  # articles that had every word of a plain query
 
 
 def iso_date(when: dt.datetime | None) -> str | None:
@@ -81,3 +82,10 @@ def iso_date(when: dt.datetime | None) -> str | None:
     if when.time() == dt.time(0, 0):
         return when.date().isoformat()
     return when.isoformat()
+
+
+def fallback_note(result: SearchResult) -> str:
+    if not result.all_words:
+        return "no article has all the words; showing articles with any of them"
+    noun = "article has" if result.all_words == 1 else "articles have"
+    return f"only {result.all_words} {noun} all the words; showing articles with any of them"

@@ -31,12 +31,16 @@ from search.suggest import FEW, suggestion
 class Ranking:
     """The knobs of the ranking, with the defaults measured in the README's evaluation."""
 
-    article_weight: float = 0.5  # share of the article score; the best passage has the rest
-    k1: float = 1.2
+    article_weight: float = 0.7  # share of the article score; the best passage has the rest
+    k1: float = 1.6
     b: float = 0.75
-    passage_k1: float = 1.2
+    passage_k1: float = 1.6
     passage_b: float = 0.75
     candidates: int = 100  # articles re-ranked with their passages (at least; more for large --limit)
+    few: int = 10  # a plain query of `long_query` words or more whose words all match fewer articles
+    long_query: int = 4  # than `few` is ranked with any of its words (a shorter one: when none match)
+    proximity: float = 0.0  # weight of query word pairs found close together in a passage (0: off)
+    or_bonus: float = 0.0  # Whoosh's OrGroup.factory: what matching more of the words adds beyond BM25
 
     def weighting(self):
         return scoring.BM25F(K1=self.k1, B=self.b)
@@ -108,15 +112,19 @@ def search(
 def _search(index: IndexDir, request: Request) -> SearchResult:
     ix = index.open_whoosh()
     with ix.searcher(weighting=request.ranking.weighting()) as searcher:
+        ranking = request.ranking
         parsed = parse_query(request.query, ix.schema, request.operator, request.period)
-        candidates = max(request.ranking.candidates, request.limit * 3)
-        found = _articles(searcher, parsed.article, candidates, request.sort)
+        candidates = max(ranking.candidates, request.limit * 3)
+        words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
+        plain = request.operator == "and" and not parsed.has_operators and words > 1
         fallback = False
-        if not found.scored_length() and request.operator == "and" and not parsed.has_operators:
-            if parsed.passage is not None and len(positive_leaves(parsed.passage)) > 1:
-                parsed = parse_query(request.query, ix.schema, "or", request.period)
-                found = _articles(searcher, parsed.article, candidates, request.sort)
-                fallback = bool(found.scored_length())
+        found = _articles(searcher, parsed.article, candidates, request.sort)
+        enough = ranking.few if words >= ranking.long_query else 1
+        all_words = found.scored_length()
+        if plain and all_words < enough:
+            parsed = parse_query(request.query, ix.schema, "or", request.period, ranking.or_bonus)
+            found = _articles(searcher, parsed.article, candidates, request.sort)
+            fallback = bool(found.scored_length())
         copies_of = None
         if request.collapse:
             manifest_path = index.current() / "manifest.sqlite3"
@@ -129,7 +137,7 @@ def _search(index: IndexDir, request: Request) -> SearchResult:
         facets = {"source": _count_by_source(searcher, parsed.article)} if "source" in request.facets else {}
         total = len(found)
         better = suggestion(request.query, searcher, 0 if fallback else total) if total < FEW or fallback else None
-        return SearchResult(request.query, hits, total, fallback, facets=facets, suggestion=better)
+        return SearchResult(request.query, hits, total, fallback, facets=facets, suggestion=better, all_words=all_words)
 
 
 def _count_by_source(searcher, article_query: wq.Query) -> dict[str, int]:
@@ -194,7 +202,9 @@ def _rank(searcher, found, passage_query, request: Request, copies_of=None) -> l
     best_article = max(score for score, _ in articles.values()) or 1.0
     stored = {docnum: fields.get("passages", []) for docnum, (_, fields) in articles.items()}
     reader = searcher.reader()
-    passage_scores = score_passages(reader, stored, passage_query, ranking.passage_k1, ranking.passage_b)
+    passage_scores = score_passages(
+        reader, stored, passage_query, ranking.passage_k1, ranking.passage_b, ranking.proximity
+    )
     best_passage = max((max(s)[0] for s in passage_scores.values()), default=0.0) or 1.0
     weight = ranking.article_weight
     combined = []
