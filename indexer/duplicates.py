@@ -12,10 +12,12 @@ import zlib
 from array import array
 
 NUM_PERM = 64
+SCHEME = "affine32"  # datasketch's permutation scheme, named so that signatures stay comparable
 THRESHOLD = 0.5  # estimated Jaccard similarity of shingle sets at which two articles are copies
 BANDS, ROWS = 14, 4  # datasketch.lsh._optimal_param(0.5, 64, 0.5, 0.5): balanced false positives/negatives
 SHINGLE = 3
 SAMPLE = 4  # keep shingles whose hash is 0 mod SAMPLE (unbiased for Jaccard, 4x less hashing)
+_PERMUTATIONS = None  # datasketch draws them from the seed: once per process
 
 
 def _crc32(data: bytes) -> int:
@@ -28,7 +30,10 @@ def signature(words: list[str]) -> list[int]:
 
     shingles = {" ".join(words[i : i + SHINGLE]).encode() for i in range(max(1, len(words) - SHINGLE + 1))}
     sampled = [s for s in shingles if zlib.crc32(s) % SAMPLE == 0]
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_crc32, seed=1)
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:
+        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, hashfunc=_crc32, seed=1, scheme=SCHEME).permutations
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_crc32, seed=1, permutations=_PERMUTATIONS, scheme=SCHEME)
     minhash.update_batch(sampled if len(sampled) >= 8 else list(shingles))
     return [int(v) for v in minhash.hashvalues]
 

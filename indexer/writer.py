@@ -328,10 +328,11 @@ class _Batch:
         entry = loaded.entry
         signatures = self.signatures[loaded.source.path] = []
         for article in articles:
-            tokens = [(t.text, t.pos, t.startchar) for t in self.analyzer(article.body, positions=True, chars=True)]
-            passages = split_passages(article, [(pos, start) for _, pos, start in tokens])
-            words = [word for word, _, _ in tokens]
-            _add_article(writer, article, passages, key_terms(words))
+            # The body is analyzed once, here: Whoosh indexes the list of words (positions 0, 1, ...).
+            tokens = [(t.text, t.startchar) for t in self.analyzer(article.body, chars=True)]
+            words = [word for word, _ in tokens]
+            passages = split_passages(article, [(position, start) for position, (_, start) in enumerate(tokens)])
+            _add_article(writer, article, words, passages, key_terms(words))
             signatures.append((article.id, signature(words)))
             entry.passages += len(passages)
         entry.articles = len(articles)
@@ -351,13 +352,16 @@ def key_terms(words: list[str], count: int = KEY_TERMS) -> list[tuple[str, int]]
     return Counter(words).most_common(count)
 
 
-def _add_article(writer, article: Article, passages: list[Passage], terms: list[tuple[str, int]]) -> None:
+def _add_article(
+    writer, article: Article, words: list[str], passages: list[Passage], terms: list[tuple[str, int]]
+) -> None:
     fields = {
         "id": article.id,
         "terms": terms,
         "file": article.path,
         "title": article.title if article.titled else "",
-        "body": article.body,
+        "body": words,  # already analyzed: Whoosh indexes a list of words as they are
+        "_stored_body": article.body,
         "passages": [(p.start, p.end, p.first_pos, p.length) for p in passages],
         "path": article.path,
         "key": article.key,
