@@ -13,14 +13,13 @@ same code, `search.evaluate.measure` (ir-measures): nDCG@10, MAP, P@10, R@100.
 
 `--split` adds the same table for the odd and the even qids, so that what is tuned on one half can be
 checked on the other. `--experiment` runs newsgrep with non-default `Ranking` values (passed through
-`search.search(ranking=...)`) to see which levers help; it changes no defaults. Its k1 and b are set for
-both the article score and the passage score (`Ranking.passage_k1`/`passage_b`, where Ranking has them).
+`search.search(ranking=...)`): the default, then each lever moved on its own; it changes no defaults.
+Its k1 and b are set for both the article score and the passage score.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import re
 import sqlite3
 import sys
@@ -28,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ir_measures import Qrel
@@ -39,9 +38,6 @@ from search.searcher import DEFAULT_RANKING, Ranking
 
 DEFAULT_TIME = "/tmp/prep/time"
 DEPTH = 100
-ARTICLE_WEIGHTS = (0.0, 0.3, 0.5, 0.7, 1.0)
-K1S = (0.9, 1.2)
-BS = (0.4, 0.75)
 CANDIDATES = (100, 300)
 CANDIDATES_LIMIT = 10  # searcher.py re-ranks max(candidates, 3 * limit): at limit 100 both values mean 300
 FORMS: dict[str, tuple[Callable[[str], str], str]] = {  # how newsgrep is given the queries: text, operator
@@ -67,8 +63,9 @@ class Collection:
 
 @dataclass(frozen=True)
 class Setting:
-    """One newsgrep run of the experiment."""
+    """One newsgrep run of the experiment: the default Ranking with one lever moved."""
 
+    name: str
     ranking: Ranking
     limit: int
 
@@ -196,19 +193,29 @@ def compare_rankers(collection: Collection, work: Path, split: bool) -> None:
     print_tables(collection, named_runs, split, ["ranker"], "TIME")
 
 
-def bm25_ranking(article_weight: float, k1: float, b: float) -> Ranking:
-    """A Ranking with these BM25 parameters for the article score and, where it has its own, the passage score."""
-    passage = {"passage_k1": k1, "passage_b": b} if "passage_k1" in {f.name for f in fields(Ranking)} else {}
-    return Ranking(article_weight=article_weight, k1=k1, b=b, **passage)
-
-
 def experiment_settings() -> list[Setting]:
-    grid = [Setting(bm25_ranking(w, k1, b), DEPTH) for w, k1, b in itertools.product(ARTICLE_WEIGHTS, K1S, BS)]
-    grid += [
-        Setting(Ranking(article_weight=w, candidates=c), CANDIDATES_LIMIT)
-        for w, c in itertools.product(ARTICLE_WEIGHTS, CANDIDATES)
+    """The default, then each lever moved on its own (see the README's table)."""
+    d = DEFAULT_RANKING
+    levers = [
+        ("default", d),
+        ("article weight 0.5", replace(d, article_weight=0.5)),
+        ("article weight 0.3", replace(d, article_weight=0.3)),
+        ("article weight 1.0 (no passages)", replace(d, article_weight=1.0)),
+        ("article weight 0.0 (passages only)", replace(d, article_weight=0.0)),
+        ("k1 1.2", replace(d, k1=1.2, passage_k1=1.2)),
+        ("k1 2.0", replace(d, k1=2.0, passage_k1=2.0)),
+        ("b 0.4", replace(d, b=0.4, passage_b=0.4)),
+        ("b 0.9", replace(d, b=0.9, passage_b=0.9)),
+        ("OR bonus 0.9 (Whoosh OrGroup.factory)", replace(d, or_bonus=0.9)),
+        ("fallback only when none match all words", replace(d, few=1)),
+        ("proximity 1.0 (word pairs in passages)", replace(d, proximity=1.0)),
     ]
-    return grid
+    settings = [Setting(name, ranking, DEPTH) for name, ranking in levers]
+    settings += [
+        Setting(f"candidates {c} (limit {CANDIDATES_LIMIT})", replace(d, candidates=c), CANDIDATES_LIMIT)
+        for c in CANDIDATES
+    ]
+    return settings
 
 
 def _run_setting(args: tuple[Collection, Path, str, Setting]) -> list[QueryRun]:
@@ -216,9 +223,7 @@ def _run_setting(args: tuple[Collection, Path, str, Setting]) -> list[QueryRun]:
 
 
 def setting_label(setting: Setting) -> str:
-    r = setting.ranking
-    default = "*" if r == DEFAULT_RANKING else ""
-    return "\t".join([f"{r.article_weight}{default}", str(r.k1), str(r.b), str(r.candidates), str(setting.limit)])
+    return setting.name
 
 
 def run_experiment(collection: Collection, work: Path, split: bool, form: str, jobs: int) -> None:
@@ -234,12 +239,12 @@ def run_experiment(collection: Collection, work: Path, split: bool, form: str, j
         results = [_run_setting(task) for task in tasks]
     log(f"experiment: {time.monotonic() - started:.0f} s")
     named_runs = {setting_label(s): runs for s, runs in zip(settings, results, strict=True)}
-    label = ["article_weight", "k1", "b", "candidates", "limit"]
+    label = ["lever"]
     print_tables(collection, named_runs, split, label, f"newsgrep Ranking experiment, queries {form}")
     print(
-        f"\n* the default Ranking. Rows at limit {CANDIDATES_LIMIT} (the CLI's default) are there for `candidates`:"
-        f" searcher.py re-ranks max(candidates, 3 x limit) articles, so at limit {DEPTH} both values re-rank"
-        f" {3 * DEPTH}; MAP and R@100 at limit {CANDIDATES_LIMIT} are cut at depth {CANDIDATES_LIMIT}."
+        f"\nRows at limit {CANDIDATES_LIMIT} (the CLI's default) are there for `candidates`: searcher.py re-ranks"
+        f" max(candidates, 3 x limit) articles, so at limit {DEPTH} both values re-rank {3 * DEPTH}; MAP and"
+        f" R@100 at limit {CANDIDATES_LIMIT} are cut at depth {CANDIDATES_LIMIT}."
     )
 
 
