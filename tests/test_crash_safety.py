@@ -188,3 +188,26 @@ def test_index_from_an_incompatible_version_is_detected(tmp_path):
         assert done.returncode == 2 and "incompatible" in done.stderr and "--rebuild" in done.stderr, command
     os.remove(index_dir / "FORMAT")
     assert run_cli("search", "cartel", "--index", str(index_dir)).returncode == 2
+
+
+def test_sigkill_during_a_parallel_batch_leaves_no_writer_behind(big_corpus, tmp_path):
+    """Batches of 1,000 files and more are written by Whoosh's two-process writer: killing the indexing
+    process must take its writer processes with it (nothing left holding the lock or writing)."""
+    index_dir = tmp_path / "ix"
+    process = _start_index(str(big_corpus), "--index", str(index_dir), "--commit-every", "1000", "-q")
+    children: list[str] = []
+    deadline = time.monotonic() + 30
+    while not children and time.monotonic() < deadline and process.poll() is None:
+        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        time.sleep(0.05)
+    assert children, "the indexing process never started its writer processes"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in children):
+        time.sleep(0.1)
+    assert not [pid for pid in children if os.path.exists(f"/proc/{pid}")]
+    done = run_cli("index", "--index", str(index_dir))
+    assert done.returncode == 0, done.stderr
+    files, ids, duplicates = _indexed(index_dir)
+    assert files == _on_disk(big_corpus) and duplicates == 0 and len(ids) == 200 * COPIES
