@@ -84,4 +84,7 @@ def load_commands() -> click.Group:
 
 
 def main() -> None:
+    from newsgrep.lean_imports import trim_whoosh_imports
+
+    trim_whoosh_imports()
     load_commands().main(prog_name="newsgrep")

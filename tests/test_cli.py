@@ -147,3 +147,24 @@ def test_broken_pipe_is_quiet(built):
     process.stdout.close()
     assert process.wait(timeout=60) == 0
     assert process.stderr.read() == b""
+
+
+def test_search_process_skips_imports_it_does_not_need(built):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, runpy; sys.argv = ['newsgrep', 'search', 'cartel', '--index', sys.argv[1]];"
+        "import atexit; atexit.register(lambda: print('LOADED', sorted(m for m in ('asyncio', 'urllib.request',"
+        " 'http.client', 'charset_normalizer', 'trafilatura', 'datasketch', 'dateparser') if m in sys.modules),"
+        " file=sys.stderr)); runpy.run_module('newsgrep', run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(built)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stderr
+    import_real = (
+        "from newsgrep.lean_imports import trim_whoosh_imports as t; t(); import urllib.request as u; print(u.urlopen)"
+    )
+    assert (
+        "function urlopen" in subprocess.run([sys.executable, "-c", import_real], capture_output=True, text=True).stdout
+    )
