@@ -70,7 +70,7 @@ def _token_positions(spans: list[tuple[int, int]], tokens: list[tuple[int, int]]
     firsts: list[int | None] = [None] * len(spans)
     counts = [0] * len(spans)
     for position, startchar in tokens:
-        number = bisect.bisect_right(starts, startchar) - 1
+        number = bisect.bisect_right(starts, startchar) - 1 if startchar >= 0 else -1
         if number >= 0:
             if firsts[number] is None:
                 firsts[number] = position

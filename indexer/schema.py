@@ -13,7 +13,7 @@ from indexer.analysis import name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Fields a user may name in a query (`title:`, `source:`, `date:`, `body:`, `byline:`).
 USER_FIELDS = ("title", "body", "source", "date", "byline")
@@ -25,7 +25,8 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         file=ID(stored=True),  # the file's absolute path: a file's articles are deleted together
         title=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True),  # indexed from its words, positions 0, 1, ...
+        # indexed from its words (the headline's first), positions 0, 1, ...; stored as the body's text
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
         passages=STORED,  # [(start char, end char, first token position, tokens)] per passage
         terms=STORED,  # the article's 40 most frequent stems with counts: story likeness at search time
         date=DATETIME(stored=True, sortable=True),

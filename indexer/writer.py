@@ -354,8 +354,11 @@ class _Batch:
         entry = loaded.entry
         signatures = self.signatures[loaded.source.path] = []
         for article in articles:
-            # The body is analyzed once, here: Whoosh indexes the list of words (positions 0, 1, ...).
-            tokens = [(t.text, t.startchar) for t in self.analyzer(article.body, chars=True)]
+            # The body is analyzed once, here: Whoosh indexes the list of words (positions 0, 1, ...),
+            # the headline's words first (so that a plain search of the body field finds them; they
+            # belong to no passage).
+            heading = [(t.text, -1) for t in self.analyzer(article.title)] if article.titled else []
+            tokens = heading + [(t.text, t.startchar) for t in self.analyzer(article.body, chars=True)]
             words = [word for word, _ in tokens]
             passages = split_passages(article, [(position, start) for position, (_, start) in enumerate(tokens)])
             _add_article(writer, article, words, passages, key_terms(words))

@@ -13,15 +13,15 @@ import re
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, OrGroup, QueryParser
 
 from indexer.analysis import name_analyzer
 from indexer.errors import QueryError
 from indexer.schema import USER_FIELDS
 from search.dates import date_plugin
 
-TITLE_BOOST = 2.0
-ARTICLE_FIELDS = ("title", "body")
+ARTICLE_FIELDS = ("title", "body")  # fields whose words a passage can hold
+DEFAULT_FIELD = "body"  # plain words search the body, which holds the headline's words too
 PASSAGE_FIELD = "body"  # passages are scored from the body's positions
 MAX_QUERY_CHARS = 2000
 SHOUTED_WORDS = 6
@@ -50,7 +50,7 @@ def parse_query(
     _check(text)
     errors: list[str] = []
     group = AndGroup if operator == "and" else (OrGroup.factory(or_bonus) if or_bonus else OrGroup)
-    parser = MultifieldParser(list(ARTICLE_FIELDS), schema, fieldboosts={"title": TITLE_BOOST}, group=group)
+    parser = QueryParser(DEFAULT_FIELD, schema, group=group)
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
     parser.add_plugin(date_plugin(errors))

@@ -20,7 +20,7 @@ KEY_TERMS = 25
 def similar(
     id_or_path: str, index_dir: str | os.PathLike | None = None, *, limit: int = 10, passages: int = 1
 ) -> SearchResult:
-    from search.searcher import DEFAULT_RANKING, Request, _rank
+    from search.searcher import DEFAULT_RANKING, Request, _rank, matching
 
     index = IndexDir(resolve_index_dir(index_dir))
     ix = index.open_whoosh()
@@ -43,7 +43,7 @@ def similar(
             id_or_path, limit=max(DEFAULT_RANKING.candidates, limit * 3), passages=passages, collapse=False
         )
         hits = _rank(searcher, found, like, request)
-        total = len(found)
+        total, _ = matching(found, request.limit)
     for hit in hits:
         hit.near_duplicate = hit.id in copies
     hits.sort(key=lambda hit: (not hit.near_duplicate, hit.rank))

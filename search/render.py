@@ -66,7 +66,8 @@ def render_human(result: SearchResult, echo: Callable[[str], None], color: bool)
     shown = len(result.hits)
     if shown:
         noun = "article" if result.total == 1 else "articles"
-        echo(style(f"{shown} of {result.total} matching {noun} shown ({result.seconds:.3f} s)", dim=True))
+        about = "about " if result.estimated else ""
+        echo(style(f"{shown} of {about}{result.total:,} matching {noun} shown ({result.seconds:.3f} s)", dim=True))
 
 
 def _render_hit(hit: Hit, echo, style: Style, color: bool) -> None:

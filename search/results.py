@@ -73,6 +73,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # {"source": {"bbc": 12, ...}}
     suggestion: str | None = None  # a corrected query that finds more ("did you mean")
     all_words: int = 0  # articles that had every word of a plain query
+    estimated: bool = False  # `total` is Whoosh's estimate (an upper bound), not a count
 
 
 def iso_date(when: dt.datetime | None) -> str | None:

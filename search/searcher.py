@@ -9,6 +9,7 @@ body's postings: words close together count more).
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ class Ranking:
     b: float = 0.75
     passage_k1: float = 1.6
     passage_b: float = 0.75
-    candidates: int = 100  # articles re-ranked with their passages (at least; more for large --limit)
+    candidates: int = 50  # articles re-ranked with their passages (at least; more for large --limit)
     few: int = 10  # a plain query of `long_query` words or more whose words all match fewer articles
     long_query: int = 4  # than `few` is ranked with any of its words (a shorter one: when none match)
     proximity: float = 0.0  # weight of query word pairs found close together in a passage (0: off)
@@ -109,35 +110,77 @@ def search(
     raise AssertionError("unreachable")
 
 
+_searchers = threading.local()  # per thread: Whoosh searchers are not shared between threads
+
+
+def _open_searcher(index: IndexDir, ranking: Ranking):
+    """A searcher on the index's last commit, kept open between searches in one process (opening a
+    large index costs more than searching it) and reopened when a commit or a rebuild changes it."""
+    cache = _searchers.__dict__.setdefault("open", {})
+    key = (str(index.path), ranking.k1, ranking.b)
+    generation = index.current()
+    cached = cache.get(key)
+    if cached is not None:
+        searcher, was = cached
+        try:
+            if was == generation and searcher.up_to_date():
+                return searcher
+        except OSError:
+            pass
+        searcher.close()
+    searcher = index.open_whoosh().searcher(weighting=ranking.weighting())
+    cache[key] = (searcher, generation)
+    return searcher
+
+
 def _search(index: IndexDir, request: Request) -> SearchResult:
-    ix = index.open_whoosh()
-    with ix.searcher(weighting=request.ranking.weighting()) as searcher:
-        ranking = request.ranking
-        parsed = parse_query(request.query, ix.schema, request.operator, request.period)
-        candidates = max(ranking.candidates, request.limit * 3)
-        words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
-        plain = request.operator == "and" and not parsed.has_operators and words > 1
-        fallback = False
+    searcher = _open_searcher(index, request.ranking)
+    schema = searcher.schema
+    ranking = request.ranking
+    parsed = parse_query(request.query, schema, request.operator, request.period)
+    candidates = max(ranking.candidates, request.limit * 3)
+    words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
+    plain = request.operator == "and" and not parsed.has_operators and words > 1
+    fallback = False
+    found = _articles(searcher, parsed.article, candidates, request.sort)
+    enough = ranking.few if words >= ranking.long_query else 1
+    all_words = found.scored_length()
+    if plain and all_words < enough:
+        parsed = parse_query(request.query, schema, "or", request.period, ranking.or_bonus)
         found = _articles(searcher, parsed.article, candidates, request.sort)
-        enough = ranking.few if words >= ranking.long_query else 1
-        all_words = found.scored_length()
-        if plain and all_words < enough:
-            parsed = parse_query(request.query, ix.schema, "or", request.period, ranking.or_bonus)
-            found = _articles(searcher, parsed.article, candidates, request.sort)
-            fallback = bool(found.scored_length())
-        copies_of = None
-        if request.collapse:
-            manifest_path = index.current() / "manifest.sqlite3"
+        fallback = bool(found.scored_length())
+    copies_of = None
+    if request.collapse:
+        manifest_path = index.current() / "manifest.sqlite3"
 
-            def copies_of(ids: list[str]) -> dict[str, list[str]]:
-                with Manifest(manifest_path, readonly=True) as manifest:
-                    return manifest.copies(ids)
+        def copies_of(ids: list[str]) -> dict[str, list[str]]:
+            with Manifest(manifest_path, readonly=True) as manifest:
+                return manifest.copies(ids)
 
-        hits = _rank(searcher, found, parsed.passage, request, copies_of)
-        facets = {"source": _count_by_source(searcher, parsed.article)} if "source" in request.facets else {}
-        total = len(found)
-        better = suggestion(request.query, searcher, 0 if fallback else total) if total < FEW or fallback else None
-        return SearchResult(request.query, hits, total, fallback, facets=facets, suggestion=better, all_words=all_words)
+    hits = _rank(searcher, found, parsed.passage, request, copies_of)
+    facets = {"source": _count_by_source(searcher, parsed.article)} if "source" in request.facets else {}
+    total, estimated = matching(found, candidates)
+    better = suggestion(request.query, searcher, 0 if fallback else total) if total < FEW or fallback else None
+    return SearchResult(
+        request.query,
+        hits,
+        total,
+        fallback,
+        facets=facets,
+        suggestion=better,
+        all_words=all_words,
+        estimated=estimated,
+    )
+
+
+def matching(found, collected: int) -> tuple[int, bool]:
+    """(articles matching, whether that is an estimate). Counting every match exactly means scoring
+    them all, which Whoosh's top-k search avoids: when more matched than were collected, Whoosh's
+    estimate is given instead."""
+    if found.scored_length() < collected:
+        return found.scored_length(), False
+    # not found.estimated_length(): Whoosh then counts exactly, running the query a second time
+    return max(found.q.estimate_size(found.searcher.reader()), found.scored_length()), True
 
 
 def _count_by_source(searcher, article_query: wq.Query) -> dict[str, int]:

@@ -90,4 +90,4 @@ def _count(searcher, text: str) -> int:
         parsed = parse_query(text, searcher.schema)
     except QueryError:
         return 0
-    return len(searcher.search(parsed.article, limit=1))
+    return searcher.search(parsed.article, limit=FEW * 10).scored_length()

@@ -24,8 +24,8 @@ def test_every_article_is_indexed_including_the_one_not_in_utf8(bbc):
     root, index_dir, report = bbc
     assert report.added == 2225 and report.skipped == 0
     assert index_stats(index_dir).articles == 2225
-    hit = search("Mutu Chelsea", index_dir).hits[0]
-    assert hit.path.endswith("sport/199.txt")
+    hits = search("Mutu Chelsea", index_dir, collapse=False).hits
+    assert any(hit.path.endswith("sport/199.txt") for hit in hits)
     assert "£15.8m" in (root / "sport" / "199.txt").read_bytes().decode("cp1252")
     assert any("£" in p.text for h in search("Mutu signing", index_dir, passages=5).hits for p in h.passages)
 

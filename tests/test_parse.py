@@ -34,10 +34,10 @@ def test_malformed_queries_are_errors_with_a_reason(text, message):
         parse_query(text, SCHEMA)
 
 
-def test_words_are_and_by_default_over_title_and_body():
+def test_words_are_and_by_default_over_the_body_which_holds_the_headline():
     parsed = parse_query("drug cartel", SCHEMA)
     assert isinstance(parsed.article, wq.And)
-    assert {leaf.fieldname for leaf in parsed.article.leaves()} == {"title", "body"}
+    assert {leaf.fieldname for leaf in parsed.article.leaves()} == {"body"}
     assert isinstance(parse_query("drug cartel", SCHEMA, "or").article, wq.Or)
     assert not parsed.has_operators and parse_query("drug OR cartel", SCHEMA).has_operators
 

@@ -95,3 +95,13 @@ def test_limit_and_json_shape(built):
 def test_malformed_query_raises_query_error(built):
     with pytest.raises(QueryError):
         search("(cartel", built)
+
+
+def test_headline_words_are_found_by_plain_words_but_belong_to_no_passage(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("Okapi census\n\nRangers counted the animals in the forest.\n")
+    build_index([str(tmp_path / "a")], tmp_path / "ix")
+    [hit] = search("okapi", tmp_path / "ix").hits
+    assert hit.title == "Okapi census"
+    assert hit.passages[0].text == "Rangers counted the animals in the forest." and not hit.passages[0].highlights
+    assert search("okapi rangers", tmp_path / "ix").hits[0].passages[0].highlights == [(0, 7)]
