@@ -106,7 +106,7 @@ def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
     if doubtful:
         with index.lock(wait):
             ix = index.open_whoosh()
-            writer = ix.writer()
+            writer = ix.writer(compound=False)
             for path in doubtful:
                 writer.delete_by_term("file", path)
             writer.commit()

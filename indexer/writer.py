@@ -214,11 +214,11 @@ def _writer(ix, files: int):
     """Whoosh's writer: for a big batch, its multiprocessing writer (the analysis and postings of
     documents in two processes, each writing its own segment, while this one extracts articles)."""
     if files < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return ix.writer(limitmb=256)
+        return ix.writer(limitmb=256, compound=False)
     import multiprocessing.util
 
     multiprocessing.util.register_after_fork(ix, _die_with_parent)
-    return ix.writer(procs=2, multisegment=True, limitmb=128)
+    return ix.writer(procs=2, multisegment=True, limitmb=128, compound=False)
 
 
 def _die_with_parent(_) -> None:
@@ -248,7 +248,7 @@ def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: 
         return
     counts.epoch += 1
     known = manifest.files()
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=256, compound=False)
     try:
         run = _Batch(manifest, counts, report, fresh=False, refresh=True)
         for path in sorted(set(stale)):

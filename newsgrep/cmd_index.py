@@ -43,8 +43,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every)
             progress=progress,
             commit_every=commit_every,
         )
-    for skip in report.skips:
-        click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)
+    report_skips(report.skips, display_path, shown=None if as_json else SKIPS_SHOWN)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     elif not quiet:
@@ -55,6 +54,16 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every)
             f"{f', {report.refreshed} refreshed' if report.refreshed else ''}; "
             f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
         )
+
+
+SKIPS_SHOWN = 20  # a feed with thousands of empty records names the first ones, then counts the rest
+
+
+def report_skips(skips, display_path, shown: int | None = SKIPS_SHOWN) -> None:
+    for skip in skips if shown is None else skips[:shown]:
+        click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)
+    if shown is not None and len(skips) > shown:
+        click.echo(f"newsgrep: ... and {len(skips) - shown} more skipped (all of them with --json)", err=True)
 
 
 class _progress:

@@ -31,6 +31,7 @@ def watch_command(paths, index_dir, debounce, settle):
     """Index PATHS (or the remembered roots), then keep indexing new, changed and removed articles until
     interrupted. Ctrl-C lets a run in progress commit, then exits."""
     from indexer.watch import watch
+    from newsgrep.cmd_index import report_skips
     from search.render import display_path
 
     stop = threading.Event()
@@ -45,8 +46,7 @@ def watch_command(paths, index_dir, debounce, settle):
     signal.signal(signal.SIGTERM, interrupted)
 
     def show(report) -> None:
-        for skip in report.skips:
-            click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)
+        report_skips(report.skips, display_path)
         if not (report.added or report.updated or report.removed or report.refreshed or report.skips):
             return
         click.echo(

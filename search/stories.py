@@ -21,7 +21,8 @@ class StoryMatcher:
         self.reader = reader
         self.copies = copies
         self.total = max(reader.doc_count_all(), 1)
-        self._df: dict[str, int] = {}
+        # document frequencies outlive the query: kept on the reader, which is kept open between searches
+        self._df: dict[str, int] = reader.__dict__.setdefault("_newsgrep_df", {})
         self._keys: dict[str, frozenset[str]] = {}
 
     def key_terms(self, fields: dict) -> frozenset[str]:

@@ -62,7 +62,7 @@ def _wait_for_commit(index_dir, process, timeout=60):
     while time.monotonic() < deadline and process.poll() is None:
         if (index_dir / "CURRENT").exists():
             gen = IndexDir(index_dir).current()
-            if list((gen / "whoosh").glob("*.seg")):
+            if [toc for toc in (gen / "whoosh").glob("_MAIN_*.toc") if toc.name != "_MAIN_0.toc"]:
                 return
         time.sleep(0.05)
 
@@ -171,8 +171,9 @@ def test_check_finds_and_repairs_duplicates_extras_and_damage(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert check_index(index_dir).ok and len(_indexed(index_dir)[1]) == 2
 
-    for segment in (IndexDir(index_dir).current() / "whoosh").glob("*.seg"):
-        segment.write_bytes(b"garbage")
+    for segment in (IndexDir(index_dir).current() / "whoosh").glob("MAIN_*.*"):
+        if segment.suffix in (".trm", ".pst", ".col"):
+            segment.write_bytes(b"garbage")
     damaged = run_cli("check", "--json", "--index", str(index_dir))
     assert damaged.returncode == 1 and json.loads(damaged.stdout)["damaged"]
     assert run_cli("check", "--repair", "--index", str(index_dir)).returncode == 0
