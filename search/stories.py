@@ -1,6 +1,7 @@
 """One story, one hit: search results that are copies of each other (near-duplicate signatures from the
 index) or the same story told by different outlets (the same key terms, close dates) are collapsed into
-the best-ranked of them, which lists the others."""
+the best-ranked of them, which lists the others. Reports are only merged across outlets: two articles of
+one source, or two whose source is unknown, are merged only when they are copies."""
 
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ class StoryMatcher:
         if b["id"] in self.copies.get(a["id"], ()) or a["id"] in self.copies.get(b["id"], ()):
             return True
         source_a, source_b = (a.get("source") or "").lower(), (b.get("source") or "").lower()
-        if source_a and source_a == source_b:
-            return False  # one outlet's two articles are two developments, unless copies
+        if source_a == source_b:
+            return False  # one outlet's two articles (or two of unknown origin) are two stories, unless copies
         date_a, date_b = a.get("date"), b.get("date")
         if date_a and date_b and abs(date_a - date_b) > dt.timedelta(days=DAYS_APART):
             return False
