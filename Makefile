@@ -1,4 +1,4 @@
-.PHONY: test lint format
+.PHONY: test lint format bench
 
 test:
 	python -m pytest -q
@@ -9,3 +9,6 @@ lint:
 
 format:
 	ruff format indexer search newsgrep tests bench
+
+bench:
+	python bench/bench.py ../shared/corpora/bbc
