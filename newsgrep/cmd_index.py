@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -90,6 +89,3 @@ class _progress:
         if self.bar is not None:
             self.bar.__exit__(*exc)
         return False
-
-
-os.environ.setdefault("PYTHONWARNINGS", "ignore")  # Whoosh's multiprocessing writer warns noisily

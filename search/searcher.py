@@ -1,9 +1,9 @@
 """Runs a query: articles that match, re-ranked with their best passages, highlighted; returns plain data.
 
 Ranking mixes two kinds of evidence, each normalised by the best score of the query: the whole article
-(Whoosh's BM25F over title and body: it decides what matches, so an article whose words are spread
-over several paragraphs still counts) and its best passage (BM25 over the passage's words, from the
-body's postings: words close together count more).
+(Whoosh's BM25 over the body field, which holds the headline's words too: it decides what matches, so
+an article whose words are spread over several paragraphs still counts) and its best passage (BM25
+over the passage's words, from the body's postings: words close together count more).
 """
 
 from __future__ import annotations
