@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from search.parse import positive_leaves
+
 
 @dataclass(frozen=True)
 class MatchTerms:
@@ -36,18 +38,10 @@ def match_terms(passage_query: wq.Query | None, reader, fieldname: str) -> Match
     )
     phrases = tuple(
         (tuple(leaf.words), max(1, leaf.slop))
-        for leaf in _leaves(passage_query)
+        for leaf in positive_leaves(passage_query)
         if isinstance(leaf, wq.Phrase) and leaf.fieldname == fieldname and leaf.words
     )
     return MatchTerms(words, phrases)
-
-
-def _leaves(q: wq.Query):
-    if q.is_leaf():
-        yield q
-    else:
-        for child in q.children():
-            yield from _leaves(child)
 
 
 def highlight_spans(text: str, analyzer, terms: MatchTerms) -> list[tuple[int, int]]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from search.parse import positive_leaves
+
 FIELD = "body"
 PAIR_SLOP = 3
 
@@ -85,7 +87,7 @@ def _features(passage_query: wq.Query, reader, proximity: float = 0.0) -> list[_
         return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
     features, seen = [], set()
-    for leaf in _leaves(passage_query):
+    for leaf in positive_leaves(passage_query):
         if getattr(leaf, "fieldname", None) != FIELD:
             continue
         if isinstance(leaf, wq.Phrase):
@@ -99,21 +101,15 @@ def _features(passage_query: wq.Query, reader, proximity: float = 0.0) -> list[_
                 seen.add((word,))
                 features.append(_Feature(idf(word), (word,)))
     if proximity:
-        words = [leaf for leaf in _leaves(passage_query) if isinstance(leaf, wq.Term) and leaf.fieldname == FIELD]
+        words = [
+            leaf for leaf in positive_leaves(passage_query) if isinstance(leaf, wq.Term) and leaf.fieldname == FIELD
+        ]
         for first, second in zip(words, words[1:], strict=False):
             pair = (field.to_bytes(first.text), field.to_bytes(second.text))
             if pair[0] != pair[1] and pair not in seen:
                 seen.add(pair)
                 features.append(_Feature(proximity * (idf(pair[0]) + idf(pair[1])) / 2, pair, PAIR_SLOP))
     return features
-
-
-def _leaves(q: wq.Query):
-    if q.is_leaf():
-        yield q
-    else:
-        for child in q.children():
-            yield from _leaves(child)
 
 
 def _positions(reader, word: bytes, docnums: list[int]) -> dict[int, list[int]]:
