@@ -5,6 +5,7 @@ near-duplicates first and marked."""
 from __future__ import annotations
 
 import os
+import time
 
 from whoosh import classify
 from whoosh import query as wq
@@ -22,6 +23,7 @@ def similar(
 ) -> SearchResult:
     from search.searcher import DEFAULT_RANKING, Request, _rank, matching
 
+    started = time.monotonic()
     index = IndexDir(resolve_index_dir(index_dir))
     ix = index.open_whoosh()
     with ix.searcher(weighting=DEFAULT_RANKING.weighting()) as searcher:
@@ -50,4 +52,4 @@ def similar(
     hits = hits[:limit]
     for rank, hit in enumerate(hits, 1):
         hit.rank = rank
-    return SearchResult(id_or_path, hits, total)
+    return SearchResult(id_or_path, hits, total, seconds=round(time.monotonic() - started, 4))
