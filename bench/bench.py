@@ -975,20 +975,7 @@ class Bench:
         progress(f"profiling newsgrep index over {len(subset):,} files")
         ix = self.tmp / "profile-index"
         prof = out / "index.prof"
-        cmd = [
-            sys.executable,
-            "-m",
-            "cProfile",
-            "-o",
-            str(prof),
-            "-m",
-            "newsgrep",
-            "index",
-            str(root),
-            "--index",
-            str(ix),
-            "-q",
-        ]
+        cmd = _profiled_newsgrep(prof, "index", str(root), "--index", str(ix), "-q")
         run = run_measured(cmd, self.env, self.args.timeout).check("profiled newsgrep index")
         self.emit()
         self.emit(f"PROFILE newsgrep index, {len(subset):,} files, {run.wall:.1f} s under cProfile ({prof})")
@@ -996,19 +983,7 @@ class Bench:
         self.emit(_pstats(prof, "tottime", 20))
         query = next((q for q in queries if q.kind == "words"), queries[0])
         prof = out / "search.prof"
-        cmd = [
-            sys.executable,
-            "-m",
-            "cProfile",
-            "-o",
-            str(prof),
-            "-m",
-            "newsgrep",
-            "search",
-            query.text,
-            "--index",
-            str(self.ix),
-        ]
+        cmd = _profiled_newsgrep(prof, "search", query.text, "--index", str(self.ix))
         run_measured(cmd, self.env, self.args.timeout).check("profiled newsgrep search")
         self.emit(f"PROFILE newsgrep search {query.text!r} ({prof})")
         self.emit(_pstats(prof, "cumulative", 25))
@@ -1320,6 +1295,11 @@ def link_subset(corpus: Path, files: list[Path], dest: Path) -> None:
             os.link(path, target)
         except OSError:
             shutil.copy2(path, target)
+
+
+def _profiled_newsgrep(prof: Path, *args: str) -> list[str]:
+    """The command running `newsgrep ARGS` under cProfile, its stats written to `prof`."""
+    return [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "newsgrep", *args]
 
 
 def _pstats(path: Path, sort: str, limit: int) -> str:
