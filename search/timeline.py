@@ -51,17 +51,30 @@ def timeline(
             if len(positive_leaves(parsed.passage)) > 1:
                 docnums = list(searcher.docs_for_query(parse_query(query, ix.schema, "or", period).article))
                 fallback = bool(docnums)
-        dates = searcher.reader().column_reader("date", translate=False)
         buckets: dict[str, int] = {}
         undated = 0
-        for docnum in docnums:
-            when = _as_datetime(dates[docnum])
+        for value in _dates_of(searcher, docnums):
+            when = _as_datetime(value)
             if when is None:
                 undated += 1
                 continue
             label = _label(when, by)
             buckets[label] = buckets.get(label, 0) + 1
     return Timeline(query, by, _filled(buckets, by), undated, len(docnums), fallback)
+
+
+def _dates_of(searcher, docnums: list[int]):
+    """The raw date column value of each document, read segment by segment: Whoosh's multi-segment column
+    reader leaves out segments without a date column (every article in them undated) and then maps the
+    documents after them to the wrong segment."""
+    docnums = sorted(docnums)
+    leaves = searcher.leaf_searchers()  # [(subsearcher, first docnum)], in docnum order
+    for i, (sub, offset) in enumerate(leaves):
+        end = leaves[i + 1][1] if i + 1 < len(leaves) else sub.reader().doc_count_all() + offset
+        mine = [d - offset for d in docnums if offset <= d < end]
+        if mine:
+            column = sub.reader().column_reader("date", translate=False)
+            yield from (column[d] for d in mine)
 
 
 def _as_datetime(value) -> dt.datetime | None:

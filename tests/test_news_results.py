@@ -126,3 +126,20 @@ def test_misspelt_queries_get_a_suggestion_that_finds_hits(news, typed, meant):
 def test_no_suggestion_when_the_query_is_fine(news):
     _, ix = news
     assert search("Calderon", ix).suggestion is None
+
+
+def test_timeline_reads_dates_past_a_segment_of_undated_articles(tmp_path):
+    """A first segment with no dated article has no date column; the articles after it keep their dates."""
+    undated, dated = tmp_path / "undated", tmp_path / "dated"
+    undated.mkdir(), dated.mkdir()
+    for i in range(3):
+        (undated / f"u{i}.txt").write_text(f"Harbour news {i}\n\nThe harbour election was held today.\n")
+        (dated / f"d{i}.txt").write_text(f"Harbour vote {i}\n\n2009-0{i + 1}-15\n\nThe harbour election results.\n")
+    build_index([undated], tmp_path / "ix")
+    build_index([undated, dated], tmp_path / "ix")
+    from indexer.stats import index_stats
+
+    assert index_stats(tmp_path / "ix").segments >= 2  # the case being tested: dated articles in a later segment
+    chart = timeline("harbour election", tmp_path / "ix")
+    assert chart.undated == 3 and chart.total == 6
+    assert chart.counts == [("2009-01", 1), ("2009-02", 1), ("2009-03", 1)]
