@@ -71,7 +71,9 @@ def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
 def read_bytes(path: str) -> bytes:
     """The file's bytes (at most MAX_FILE_BYTES + 1 of them); raises OSError, reported as a skip."""
     with open(path, "rb") as f:
-        return f.read(MAX_FILE_BYTES + 1)
+        size = os.fstat(f.fileno()).st_size
+        # Not read(MAX_FILE_BYTES + 1) for every file: Python allocates that much for each read.
+        return f.read(size + 1 if 0 < size <= MAX_FILE_BYTES else MAX_FILE_BYTES + 1)
 
 
 def digest(data: bytes) -> str:

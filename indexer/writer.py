@@ -10,24 +10,22 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer import sources
 from indexer.analysis import news_analyzer
-from indexer.duplicates import signature
+from indexer.documents import Indexed, add_articles
 from indexer.errors import NewsgrepError, PathMissing
 from indexer.extract import NoArticle, Prepared, finish, prepare
 from indexer.learnt_furniture import Counts, furniture_keys
 from indexer.manifest import FileEntry, Manifest
-from indexer.passages import split_passages
-from indexer.records import Article, Passage, Skip, SourceFile
+from indexer.records import Article, Skip, SourceFile
 from indexer.store import IndexDir, resolve_index_dir
+from indexer.workers import Workers, worker_count
 
 BUNDLED_CORPUS = "corpus"
-KEY_TERMS = 40
 COMMIT_EVERY = 2000
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -72,12 +70,15 @@ def build_index(
     progress: Progress | None = None,
     commit_every: int = COMMIT_EVERY,
     settle: float = 0.0,
+    processes: int | None = None,
 ) -> IndexReport:
     """Indexes `paths` (added to the roots the index remembers), or re-scans the remembered roots.
 
     Only new, changed and removed files are touched; `rebuild` starts a new index from scratch and
     switches to it when complete. Files modified less than `settle` seconds ago may still be being
-    written: they are left for a later run (counted in `deferred`). Raises NewsgrepError for problems
+    written: they are left for a later run (counted in `deferred`). Articles are indexed by `processes`
+    worker processes beside this one (default: one per core when there are PARALLEL_FROM files or more
+    to index; 1: none, all in this process). Raises NewsgrepError for problems
     the user must fix.
     """
     started = time.monotonic()
@@ -105,7 +106,8 @@ def build_index(
                 roots = _default_roots()
             manifest.set_roots(roots)
             report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
-            _update(gen, manifest, roots, report, progress, commit_every, settle, fresh=not existed or rebuild)
+            fresh = not existed or rebuild
+            _update(gen, manifest, roots, report, progress, commit_every, settle, fresh, processes)
             report.articles = manifest.counts()[2]
         if rebuild and existed:
             index.make_live(gen)
@@ -142,6 +144,7 @@ def _update(
     commit_every: int,
     settle: float,
     fresh: bool,
+    processes: int | None,
 ) -> None:
     known = manifest.files()
     found: dict[str, SourceFile] = {}
@@ -174,63 +177,66 @@ def _update(
 
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(gen / "whoosh"))
+    whoosh_dir = gen / "whoosh"
+    _remove_temp_folders(whoosh_dir)
+    ix = whoosh_index.open_dir(str(whoosh_dir))
     counts = Counts(manifest.furniture_counts)
     extracted_at: dict[str, int] = {}
     total = len(todo) + len(gone)
     done = 0
     batches = [todo[i : i + commit_every] for i in range(0, len(todo), commit_every)] or [[]]
-    for number, batch in enumerate(batches):
-        counts.epoch = number
-        writer = _writer(ix, len(batch))
-        try:
+    count = processes if processes is not None else (worker_count() if len(todo) >= PARALLEL_FROM else 1)
+    workers = Workers(str(whoosh_dir), count, WORKER_WRITER) if count > 1 and todo else None
+    pending: _Batch | None = None  # the batch the workers are indexing
+    try:
+        for number, batch in enumerate(batches):
+            counts.epoch = number
             run = _Batch(manifest, counts, report, fresh)
             if number == 0:
-                run.remove(writer, gone)
+                run.remove(gone)
                 done += len(gone)
             for planned in batch:
                 run.load(planned)
             for loaded in run.loaded:
-                run.write(writer, loaded)
+                run.clean(loaded)
                 extracted_at[loaded.source.path] = number
                 done += 1
                 if progress:
                     progress(done, total)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty(), run.signatures)
+            run.furniture = counts.take_dirty()  # this batch's counts, before the next batch changes them
+            if workers is None:
+                run.commit(ix)
+                continue
+            segments, indexed = workers.finish() if pending else ([], [])
+            before = set(os.listdir(whoosh_dir))
+            workers.start(run.articles)
+            if pending:  # while the workers index this batch, whose files must outlive the commit's cleaning
+                pending.commit(ix, segments, indexed, cleanable={name for name in before if not name.endswith(".toc")})
+            pending = run
+        if pending:
+            pending.commit(ix, *workers.finish())
+    finally:
+        if workers is not None:
+            workers.close()
 
     _refresh_stale(ix, manifest, counts, found, extracted_at, report)
     if progress:
         progress(total, total)
 
 
-PARALLEL_FROM = 1000  # files in a batch from which Whoosh's two-process writer pays for itself
+PARALLEL_FROM = 1000  # files to index from which worker processes pay for their start
+WRITER = {"limitmb": 256, "compound": False}
+WORKER_WRITER = {"limitmb": 128, "compound": False}
 
 
-def _writer(ix, files: int):
-    """Whoosh's writer: for a big batch, its multiprocessing writer (the analysis and postings of
-    documents in two processes, each writing its own segment, while this one extracts articles)."""
-    if files < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return ix.writer(limitmb=256, compound=False)
-    import multiprocessing.util
+def _remove_temp_folders(whoosh_dir: Path) -> None:
+    """Whoosh's temporary folders left by a run that was killed (the index's lock is held: no writer
+    is using them)."""
+    import shutil
 
-    multiprocessing.util.register_after_fork(ix, _die_with_parent)
-    return ix.writer(procs=2, multisegment=True, limitmb=128, compound=False)
-
-
-def _die_with_parent(_) -> None:
-    """In a writer subprocess: be killed when the indexing process dies, so that a killed run leaves no
-    orphan holding the index's lock (Linux; elsewhere a no-op)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    for path in whoosh_dir.glob("*.tmp"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: dict[str, int], report) -> None:
@@ -248,18 +254,13 @@ def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: 
         return
     counts.epoch += 1
     known = manifest.files()
-    writer = ix.writer(limitmb=256, compound=False)
-    try:
-        run = _Batch(manifest, counts, report, fresh=False, refresh=True)
-        for path in sorted(set(stale)):
-            run.load(_Planned(found[path], known.get(path)), force=True)
-        for loaded in run.loaded:
-            run.write(writer, loaded)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    manifest.apply(run.recorded, run.forgotten, run.keys, counts.take_dirty(), run.signatures)
+    run = _Batch(manifest, counts, report, fresh=False, refresh=True)
+    for path in sorted(set(stale)):
+        run.load(_Planned(found[path], known.get(path)), force=True)
+    for loaded in run.loaded:
+        run.clean(loaded)
+    run.furniture = counts.take_dirty()
+    run.commit(ix)
 
 
 @dataclass
@@ -272,24 +273,27 @@ class _Loaded:
 
 
 class _Batch:
-    """One commit's worth of work: files loaded and counted first, then extracted and written, so that
-    every article of the batch is cleaned with the furniture counts that include the batch."""
+    """One commit's worth of work: files loaded and counted first, then cleaned (so that every article
+    of the batch is cleaned with the furniture counts that include the batch), then indexed - here or
+    by worker processes - and committed with the manifest's record of it."""
 
     def __init__(self, manifest: Manifest, counts: Counts, report: IndexReport, fresh: bool, refresh: bool = False):
         self.manifest, self.counts, self.report = manifest, counts, report
         self.fresh, self.refresh = fresh, refresh
-        self.analyzer = news_analyzer()
         self.loaded: list[_Loaded] = []
+        self.articles: list[Article] = []
         self.recorded: list[FileEntry] = []
         self.forgotten: list[str] = []
+        self.replaced: list[str] = []  # files whose documents go before the batch's are added
         self.keys: dict[str, list[tuple[str, list[int]]]] = {}
-        self.signatures: dict[str, list[tuple[str, list[int]]]] = {}
+        self.furniture: dict[tuple[str, int], int] = {}
+        self.cleaned: list[str] = []  # files whose articles (maybe none) replace what the index had
+        self._entries: dict[str, FileEntry] = {}  # article id -> its file's entry
 
-    def remove(self, writer, paths: list[str]) -> None:
+    def remove(self, paths: list[str]) -> None:
         for path in paths:
             for site, keys in self.manifest.file_keys(path):
                 self.counts.change(site, keys, -1)
-            writer.delete_by_term("file", path)
             self.forgotten.append(path)
         self.report.removed += len(paths)
 
@@ -336,11 +340,12 @@ class _Batch:
         self.keys[source.path] = list(by_site.items())
         self.loaded.append(_Loaded(source, previous, entry, prepared, skips))
 
-    def write(self, writer, loaded: _Loaded) -> None:
-        """Extracts a loaded file's articles and replaces its documents in the index."""
+    def clean(self, loaded: _Loaded) -> None:
+        """Extracts a loaded file's articles (to be indexed) and accounts for the file."""
         report, skips = self.report, loaded.skips
+        self.cleaned.append(loaded.source.path)
         if not self.fresh:
-            writer.delete_by_term("file", loaded.source.path)
+            self.replaced.append(loaded.source.path)
         articles = []
         for item in loaded.prepared:
             try:
@@ -352,18 +357,6 @@ class _Batch:
             report.skips.extend(skips)
             report.skipped += len(skips)
         entry = loaded.entry
-        signatures = self.signatures[loaded.source.path] = []
-        for article in articles:
-            # The body is analyzed once, here: Whoosh indexes the list of words (positions 0, 1, ...),
-            # the headline's words first (so that a plain search of the body field finds them; they
-            # belong to no passage).
-            heading = [(t.text, -1) for t in self.analyzer(article.title)] if article.titled else []
-            tokens = heading + [(t.text, t.startchar) for t in self.analyzer(article.body, chars=True)]
-            words = [word for word, _ in tokens]
-            passages = split_passages(article, [(position, start) for position, (_, start) in enumerate(tokens)])
-            _add_article(writer, article, words, passages, key_terms(words))
-            signatures.append((article.id, signature(words)))
-            entry.passages += len(passages)
         entry.articles = len(articles)
         if not articles:
             entry.skipped = skips[0].reason if skips else "no articles"
@@ -374,34 +367,64 @@ class _Batch:
         else:
             report.updated += 1
         self.recorded.append(entry)
+        self.articles.extend(articles)
+        self._entries.update((article.id, entry) for article in articles)
+        loaded.prepared = []  # the cleaned articles are all that is needed from here on
+
+    def commit(
+        self, ix, segments: list | None = None, indexed: list[Indexed] | None = None, cleanable: set[str] | None = None
+    ) -> None:
+        """Commits the batch: its deletions, its articles (indexed here unless `segments`, written by
+        worker processes, hold them) and, once Whoosh's commit is done, the manifest's record. With
+        `cleanable`, only those of the index's files may be removed as unused."""
+        writer = ix.writer(**WRITER)
+        try:
+            for path in [*self.forgotten, *self.replaced]:
+                writer.delete_by_term("file", path)
+            if segments is None:
+                indexed = add_articles(writer, self.articles, news_analyzer())
+            _commit_with(writer, segments or [], cleanable)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        signatures: dict[str, list[tuple[str, list[int]]]] = {path: [] for path in self.cleaned}
+        for item in indexed or []:
+            entry = self._entries[item.id]
+            entry.passages += item.passages
+            signatures[entry.path].append((item.id, item.signature))
+        self.manifest.apply(self.recorded, self.forgotten, self.keys, self.furniture, signatures)
 
 
-def key_terms(words: list[str], count: int = KEY_TERMS) -> list[tuple[str, int]]:
-    """The article's most frequent stems with their counts (ties: first seen first)."""
-    return Counter(words).most_common(count)
+def _commit_with(writer, segments: list, cleanable: set[str] | None = None) -> None:
+    """Whoosh's SegmentWriter.commit, with segments written by other processes added to the table of
+    contents (as Whoosh's own multiprocessing writer does), and its cleaning of unused files limited to
+    `cleanable` (None: all): worker processes may be writing the next segments meanwhile."""
+    if not segments and cleanable is None:
+        writer.commit()
+        return
+    from whoosh.index import TOC, clean_files
+
+    final = writer._merge_segments(None, False, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    final += segments
+    TOC(writer.schema, final, writer.generation).write(writer.storage, writer.indexname)
+    files = _Only(writer.storage, cleanable) if cleanable is not None else writer.storage
+    clean_files(files, writer.indexname, writer.generation, final)
+    writer._finish()
 
 
-def _add_article(
-    writer, article: Article, words: list[str], passages: list[Passage], terms: list[tuple[str, int]]
-) -> None:
-    fields = {
-        "id": article.id,
-        "terms": terms,
-        "file": article.path,
-        "title": article.title if article.titled else "",
-        "body": words,  # already analyzed: Whoosh indexes a list of words as they are
-        "_stored_body": article.body,
-        "passages": [(p.start, p.end, p.first_pos, p.length) for p in passages],
-        "path": article.path,
-        "key": article.key,
-    }
-    if not article.titled:
-        fields["_stored_title"] = article.title
-    if article.date is not None:
-        fields["date"] = article.date
-    if article.source:
-        fields["source"] = article.source
-        fields["outlet"] = article.source.lower()
-    if article.byline:
-        fields["byline"] = article.byline
-    writer.add_document(**fields)
+class _Only:
+    """The files of a Whoosh storage that Whoosh's clean_files may look at and remove."""
+
+    def __init__(self, storage, names: set[str]):
+        self._storage, self._names = storage, names
+
+    def __iter__(self):
+        return iter(sorted(self._names))
+
+    def delete_file(self, name: str) -> None:
+        self._storage.delete_file(name)

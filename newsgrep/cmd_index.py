@@ -24,7 +24,14 @@ from newsgrep.cli import cli, index_option
     type=click.IntRange(1),
     help="Commit after this many files: a run that dies loses at most one batch.",
 )
-def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every):
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Indexing processes beside this one (default: one per core for runs of 1,000 files or more; 1: none).",
+)
+def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every, jobs):
     """Index PATHS (folders or files of articles), or re-scan the folders the index remembers.
 
     Only new, changed and removed files are touched. Files that cannot be read are reported and
@@ -41,6 +48,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every)
             wait=float("inf") if wait else None,
             progress=progress,
             commit_every=commit_every,
+            processes=jobs,
         )
     report_skips(report.skips, display_path, shown=None if as_json else SKIPS_SHOWN)
     if as_json:
