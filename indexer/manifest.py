@@ -179,17 +179,19 @@ class Manifest:
             from indexer.duplicates import band_keys
             from indexer.duplicates import pack as pack_signature
 
-            for path in [*forgotten, *signatures]:
-                self.db.execute("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", (path,))
-                self.db.execute("DELETE FROM signatures WHERE path = ?", (path,))
-            for path, articles in signatures.items():
-                for article_id, sig in articles:
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (article_id, path, pack_signature(sig))
-                    )
-                    self.db.executemany(
-                        "INSERT OR IGNORE INTO bands VALUES (?, ?)", [(k, article_id) for k in band_keys(sig)]
-                    )
+            replaced = [(path,) for path in [*forgotten, *signatures]]
+            self.db.executemany("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", replaced)
+            self.db.executemany("DELETE FROM signatures WHERE path = ?", replaced)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
+                [(aid, path, pack_signature(sig)) for path, articles in signatures.items() for aid, sig in articles],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                sorted(
+                    (key, aid) for articles in signatures.values() for aid, sig in articles for key in band_keys(sig)
+                ),
+            )
             if furniture:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO furniture VALUES (?, ?, ?)",

@@ -1,7 +1,8 @@
-"""Indexing worker processes: each turns its share of a batch of clean articles into a Whoosh segment
-of its own, while the parent reads and cleans the next batch. The parent commits the segments with its
-own changes (deletions, merges) in one table of contents, and only once every worker has reported:
-a worker that fails or dies fails the run, and the batch is redone by the next one."""
+"""Indexing worker processes: each adds its share of a batch of clean articles, sent in chunks as the
+parent cleans them, to a Whoosh segment of its own, while the parent goes on to read and clean the
+next batch. The parent commits the segments with its own changes (deletions) in one table of
+contents, and only once every worker has reported: a worker that fails or dies fails the run, and the
+batch is redone by the next one."""
 
 from __future__ import annotations
 
@@ -34,41 +35,45 @@ class Workers:
 
     def __init__(self, whoosh_dir: str, count: int, options: dict):
         context = multiprocessing.get_context("fork")
-        self._connections = []
+        self._jobs = []  # a queue each: put() returns at once (a thread feeds the worker's pipe)
+        self._connections = []  # replies, and EOF when a worker dies
         self._processes = []
-        self._pending = 0
         for number in range(count):
-            here, there = context.Pipe()
+            jobs = context.Queue()
+            here, there = context.Pipe(duplex=False)
             process = context.Process(
-                target=_serve, args=(there, whoosh_dir, options), name=f"newsgrep-indexer-{number}", daemon=True
+                target=_serve, args=(jobs, there, whoosh_dir, options), name=f"newsgrep-indexer-{number}", daemon=True
             )
             process.start()
             there.close()
+            self._jobs.append(jobs)
             self._connections.append(here)
             self._processes.append(process)
+        self._busy = [False] * count  # has an open segment with articles in it
+        self._loads = [0] * count
+        self._shares: list[list[Article]] = [[] for _ in range(count)]
 
     def __len__(self) -> int:
         return len(self._processes)
 
-    def start(self, articles: list[Article]) -> None:
-        """Hands the articles out, about the same amount of text to each worker."""
-        shares: list[list[Article]] = [[] for _ in self._connections]
-        loads = [0] * len(shares)
-        for article in sorted(articles, key=lambda a: -sum(map(len, a.paragraphs))):
-            lightest = loads.index(min(loads))
-            shares[lightest].append(article)
-            loads[lightest] += sum(map(len, article.paragraphs)) + 200
-        self._busy = [share != [] for share in shares]
-        for number, share in enumerate(shares):
+    def add(self, articles: list[Article]) -> None:
+        """Hands the articles out to the workers' open segments, to even out the text each one gets."""
+        for article in articles:
+            lightest = self._loads.index(min(self._loads))
+            self._shares[lightest].append(article)
+            self._loads[lightest] += sum(map(len, article.paragraphs)) + 200
+        for number, share in enumerate(self._shares):
             if share:
-                try:
-                    self._connections[number].send(share)
-                except OSError as exc:
-                    raise WorkerFailed(f"indexing process {number} died ({self._exit(number)}): run again") from exc
+                self._send(number, ("add", share))
+                self._busy[number] = True
+        self._shares = [[] for _ in self._connections]
 
     def finish(self) -> tuple[list, list[Indexed]]:
-        """Waits for the workers' segments (Whoosh Segment objects) and what they indexed."""
+        """Closes the workers' segments; waits for them (Whoosh Segment objects) and what they indexed."""
         segments, indexed, failures = [], [], []
+        for number in range(len(self._connections)):
+            if self._busy[number]:
+                self._send(number, ("finish",))
         for number, connection in enumerate(self._connections):
             if not self._busy[number]:
                 continue
@@ -85,23 +90,28 @@ class Workers:
                     segments.append(segment)
                 indexed.extend(done)
         self._busy = [False] * len(self._connections)
+        self._loads = [0] * len(self._connections)
         if failures:
             raise WorkerFailed("; ".join(failures) + ": nothing of this batch was committed, run again")
         return segments, indexed
 
     def close(self) -> None:
-        for connection in self._connections:
-            try:
-                connection.send(None)
-            except OSError:
-                pass
+        for jobs in self._jobs:
+            jobs.put(None)
         for process in self._processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
                 process.join()
-        for connection in self._connections:
+        for jobs, connection in zip(self._jobs, self._connections, strict=True):
+            jobs.cancel_join_thread()  # a dead worker reads nothing: do not wait to feed it
+            jobs.close()
             connection.close()
+
+    def _send(self, number: int, message: tuple) -> None:
+        if not self._processes[number].is_alive():
+            raise WorkerFailed(f"indexing process {number} died ({self._exit(number)}): run again")
+        self._jobs[number].put(message)
 
     def _exit(self, number: int) -> str:
         process = self._processes[number]
@@ -112,8 +122,9 @@ class Workers:
         return f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
 
 
-def _serve(connection, whoosh_dir: str, options: dict) -> None:
-    """A worker's loop: a list of articles in, (segment, [Indexed]) out, until None."""
+def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
+    """A worker's loop, until None: ("add", articles) adds them to its open segment; ("finish",)
+    closes the segment and replies with it and what was indexed, or with the error that stopped it."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from whoosh.filedb.filestore import FileStorage
@@ -131,25 +142,33 @@ def _serve(connection, whoosh_dir: str, options: dict) -> None:
     temp_name = f"worker-{os.getpid()}.tmp"
     ix = OwnTempFolder(whoosh_dir).open_index()
     analyzer = news_analyzer()
+    writer, done, failed = None, [], None
     while True:
-        try:
-            articles = connection.recv()
-        except EOFError:
+        message = jobs.get()
+        if message is None:
             return
-        if articles is None:
-            return
-        # Not the index's lock: the parent holds it, and commits what the workers write.
-        writer = SegmentWriter(ix, _lk=False, **options)
-        try:
-            done = add_articles(writer, articles, analyzer)
-            segment = writer._finalize_segment() if done else None  # the segment, not yet in any TOC
-        except Exception as exc:
-            writer.cancel()
-            connection.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        if message[0] == "add":
+            if failed:
+                continue  # reported at "finish"
+            try:
+                if writer is None:  # not the index's lock: the parent holds it, and commits the segment
+                    writer = SegmentWriter(ix, _lk=False, **options)
+                done.extend(add_articles(writer, message[1], analyzer))
+            except Exception as exc:
+                failed = f"{type(exc).__name__}: {exc}"
             continue
+        try:  # "finish": the segment, not yet in any table of contents
+            if failed:
+                raise RuntimeError(failed)
+            segment = writer._finalize_segment() if writer is not None and done else None
+            connection.send(("done", segment, done))
+        except Exception as exc:
+            if writer is not None and not writer.is_closed:
+                writer.cancel()
+            connection.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
         finally:
             shutil.rmtree(os.path.join(whoosh_dir, temp_name), ignore_errors=True)
-        connection.send(("done", segment, done))
+            writer, done, failed = None, [], None
 
 
 def die_with_parent(*_) -> None:

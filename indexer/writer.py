@@ -26,7 +26,7 @@ from indexer.store import IndexDir, resolve_index_dir
 from indexer.workers import Workers, worker_count
 
 BUNDLED_CORPUS = "corpus"
-COMMIT_EVERY = 2000
+COMMIT_EVERY = 10_000  # fewer, bigger segments: Whoosh merges segments in one process, slowly
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
@@ -197,21 +197,29 @@ def _update(
                 done += len(gone)
             for planned in batch:
                 run.load(planned)
+            if pending:
+                finished = workers.finish()  # the previous batch's segments
+                before = set(os.listdir(whoosh_dir))  # files that this batch's segments will not be among
+            sent = 0
             for loaded in run.loaded:
                 run.clean(loaded)
                 extracted_at[loaded.source.path] = number
                 done += 1
                 if progress:
                     progress(done, total)
+                if workers is not None and len(run.articles) - sent >= CHUNK:
+                    workers.add(run.articles[sent:])
+                    sent = len(run.articles)
+                    if pending:  # while the workers index this batch's first chunk
+                        pending.commit(ix, *finished, cleanable=_unused_candidates(before))
+                        pending = None
             run.furniture = counts.take_dirty()  # this batch's counts, before the next batch changes them
             if workers is None:
                 run.commit(ix)
                 continue
-            segments, indexed = workers.finish() if pending else ([], [])
-            before = set(os.listdir(whoosh_dir))
-            workers.start(run.articles)
-            if pending:  # while the workers index this batch, whose files must outlive the commit's cleaning
-                pending.commit(ix, segments, indexed, cleanable={name for name in before if not name.endswith(".toc")})
+            workers.add(run.articles[sent:])
+            if pending:
+                pending.commit(ix, *finished, cleanable=_unused_candidates(before))
             pending = run
         if pending:
             pending.commit(ix, *workers.finish())
@@ -225,8 +233,15 @@ def _update(
 
 
 PARALLEL_FROM = 1000  # files to index from which worker processes pay for their start
+CHUNK = 250  # articles handed to the workers at a time
 WRITER = {"limitmb": 256, "compound": False}
 WORKER_WRITER = {"limitmb": 128, "compound": False}
+
+
+def _unused_candidates(names: set[str]) -> set[str]:
+    """Files Whoosh may remove as unused while workers write new segments: those that were there before
+    the workers started, but not tables of contents (a worker may be reading the last one)."""
+    return {name for name in names if not name.endswith(".toc")}
 
 
 def _remove_temp_folders(whoosh_dir: Path) -> None:

@@ -19,7 +19,7 @@ from newsgrep.cli import cli, index_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option(
     "--commit-every",
-    default=2000,
+    default=10_000,
     show_default=True,
     type=click.IntRange(1),
     help="Commit after this many files: a run that dies loses at most one batch.",

@@ -67,10 +67,12 @@ def _same(one, many):
     assert check_index(many).ok
 
 
-def test_worker_processes_build_the_index_one_process_builds(tmp_path):
+def test_worker_processes_build_the_index_one_process_builds(tmp_path, monkeypatch):
     corpus = _corpus(tmp_path / "news")
     one, many = tmp_path / "one", tmp_path / "many"
-    # small batches: the workers index one batch while this process cleans the next and commits the last
+    # Small batches and chunks: the workers index a batch, chunk by chunk, while this process cleans the
+    # rest of it and commits the batch before.
+    monkeypatch.setattr("indexer.writer.CHUNK", 16)
     first = build_index([str(corpus)], many, processes=2, commit_every=37)
     assert build_index([str(corpus)], one, processes=1, commit_every=37).added == first.added > 200
     _same(one, many)
