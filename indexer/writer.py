@@ -26,7 +26,7 @@ from indexer.store import IndexDir, resolve_index_dir
 from indexer.workers import Workers, worker_count
 
 BUNDLED_CORPUS = "corpus"
-COMMIT_EVERY = 10_000  # fewer, bigger segments: Whoosh merges segments in one process, slowly
+COMMIT_EVERY = 30_000  # with worker processes; fewer, bigger segments that Whoosh will not merge again
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
@@ -184,45 +184,50 @@ def _update(
     extracted_at: dict[str, int] = {}
     total = len(todo) + len(gone)
     done = 0
-    batches = [todo[i : i + commit_every] for i in range(0, len(todo), commit_every)] or [[]]
     count = processes if processes is not None else (worker_count() if len(todo) >= PARALLEL_FROM else 1)
     workers = Workers(str(whoosh_dir), count, WORKER_WRITER) if count > 1 and todo else None
-    pending: _Batch | None = None  # the batch the workers are indexing
+    # A batch is learnt from, then cleaned; a commit holds one batch (in this process) or, with workers,
+    # as many as `commit_every` files (each worker's part of them in one segment: fewer, bigger segments).
+    size = min(commit_every, BATCH)
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)] or [[]]
+    run: _Batch | None = None  # the commit being filled
+    sent: _Batch | None = None  # a commit whose articles are all with the workers
     try:
         for number, batch in enumerate(batches):
             counts.epoch = number
-            run = _Batch(manifest, counts, report, fresh)
+            run = run or _Batch(manifest, counts, report, fresh)
             if number == 0:
                 run.remove(gone)
                 done += len(gone)
             for planned in batch:
                 run.load(planned)
-            if pending:
-                finished = workers.finish()  # the previous batch's segments
-                before = set(os.listdir(whoosh_dir))  # files that this batch's segments will not be among
-            sent = 0
-            for loaded in run.loaded:
+            if sent:
+                finished = workers.finish()  # its segments
+                before = set(os.listdir(whoosh_dir))  # files that the next segments will not be among
+            for loaded in run.take_loaded():
                 run.clean(loaded)
                 extracted_at[loaded.source.path] = number
                 done += 1
                 if progress:
                     progress(done, total)
-                if workers is not None and len(run.articles) - sent >= CHUNK:
-                    workers.add(run.articles[sent:])
-                    sent = len(run.articles)
-                    if pending:  # while the workers index this batch's first chunk
-                        pending.commit(ix, *finished, cleanable=_unused_candidates(before))
-                        pending = None
-            run.furniture = counts.take_dirty()  # this batch's counts, before the next batch changes them
+                if workers is not None and len(run.articles) >= CHUNK:
+                    workers.add(run.take_articles())
+                    if sent:  # while the workers index the first chunk of this commit
+                        sent.commit(ix, *finished, cleanable=_unused_candidates(before))
+                        sent = None
+            run.furniture.update(counts.take_dirty())  # this batch's counts, before the next batch's
             if workers is None:
                 run.commit(ix)
+                run = None
                 continue
-            workers.add(run.articles[sent:])
-            if pending:
-                pending.commit(ix, *finished, cleanable=_unused_candidates(before))
-            pending = run
-        if pending:
-            pending.commit(ix, *workers.finish())
+            workers.add(run.take_articles())
+            if sent:
+                sent.commit(ix, *finished, cleanable=_unused_candidates(before))
+                sent = None
+            if run.files >= commit_every or number == len(batches) - 1:
+                sent, run = run, None
+        if sent:
+            sent.commit(ix, *workers.finish())
     finally:
         if workers is not None:
             workers.close()
@@ -234,6 +239,7 @@ def _update(
 
 PARALLEL_FROM = 1000  # files to index from which worker processes pay for their start
 CHUNK = 250  # articles handed to the workers at a time
+BATCH = 10_000  # files loaded (and their lines counted, for learnt furniture) before any is cleaned
 WRITER = {"limitmb": 256, "compound": False}
 WORKER_WRITER = {"limitmb": 128, "compound": False}
 
@@ -272,7 +278,7 @@ def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: 
     run = _Batch(manifest, counts, report, fresh=False, refresh=True)
     for path in sorted(set(stale)):
         run.load(_Planned(found[path], known.get(path)), force=True)
-    for loaded in run.loaded:
+    for loaded in run.take_loaded():
         run.clean(loaded)
     run.furniture = counts.take_dirty()
     run.commit(ix)
@@ -302,6 +308,7 @@ class _Batch:
         self.replaced: list[str] = []  # files whose documents go before the batch's are added
         self.keys: dict[str, list[tuple[str, list[int]]]] = {}
         self.furniture: dict[tuple[str, int], int] = {}
+        self.files = 0  # files loaded into this commit
         self.cleaned: list[str] = []  # files whose articles (maybe none) replace what the index had
         self._entries: dict[str, FileEntry] = {}  # article id -> its file's entry
 
@@ -354,6 +361,15 @@ class _Batch:
             self.counts.change(site, keys, +1)
         self.keys[source.path] = list(by_site.items())
         self.loaded.append(_Loaded(source, previous, entry, prepared, skips))
+
+    def take_loaded(self) -> list[_Loaded]:
+        loaded, self.loaded = self.loaded, []
+        self.files += len(loaded)
+        return loaded
+
+    def take_articles(self) -> list[Article]:
+        articles, self.articles = self.articles, []
+        return articles
 
     def clean(self, loaded: _Loaded) -> None:
         """Extracts a loaded file's articles (to be indexed) and accounts for the file."""

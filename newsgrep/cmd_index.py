@@ -19,10 +19,11 @@ from newsgrep.cli import cli, index_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option(
     "--commit-every",
-    default=10_000,
+    default=30_000,
     show_default=True,
     type=click.IntRange(1),
-    help="Commit after this many files: a run that dies loses at most one batch.",
+    help="Commit after this many files (at most 10,000 without worker processes): a run that dies loses at "
+    "most what it did since its last commit.",
 )
 @click.option(
     "-j",

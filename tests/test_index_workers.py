@@ -70,9 +70,10 @@ def _same(one, many):
 def test_worker_processes_build_the_index_one_process_builds(tmp_path, monkeypatch):
     corpus = _corpus(tmp_path / "news")
     one, many = tmp_path / "one", tmp_path / "many"
-    # Small batches and chunks: the workers index a batch, chunk by chunk, while this process cleans the
-    # rest of it and commits the batch before.
+    # Small batches, chunks and commits: the workers index a commit's batches chunk by chunk, while this
+    # process cleans the rest and commits the commit before.
     monkeypatch.setattr("indexer.writer.CHUNK", 16)
+    monkeypatch.setattr("indexer.writer.BATCH", 13)
     first = build_index([str(corpus)], many, processes=2, commit_every=37)
     assert build_index([str(corpus)], one, processes=1, commit_every=37).added == first.added > 200
     _same(one, many)
