@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 
 from indexer.records import RawRecord, Skip, SourceFile
@@ -63,7 +64,7 @@ def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
             except OSError as exc:
                 skips.append(Skip(path, f"cannot read: {exc.strerror}"))
                 continue
-            if not os.path.isfile(path):
+            if not stat.S_ISREG(st.st_mode):  # a FIFO, a device, a folder named like a file
                 continue
             yield SourceFile(path, root, st.st_size, st.st_mtime_ns)
 

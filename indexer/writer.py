@@ -17,6 +17,7 @@ from pathlib import Path
 from indexer import sources
 from indexer.analysis import news_analyzer
 from indexer.documents import Indexed, add_articles
+from indexer.duplicates import unpack as unpack_signature
 from indexer.errors import NewsgrepError, PathMissing
 from indexer.extract import NoArticle, Prepared, finish, prepare
 from indexer.learnt_furniture import Counts, furniture_keys
@@ -241,7 +242,7 @@ PARALLEL_FROM = 1000  # files to index from which worker processes pay for their
 CHUNK = 250  # articles handed to the workers at a time
 BATCH = 10_000  # files loaded (and their lines counted, for learnt furniture) before any is cleaned
 WRITER = {"limitmb": 256, "compound": False}
-WORKER_WRITER = {"limitmb": 128, "compound": False}
+WORKER_WRITER = {"limitmb": 64, "compound": False}  # each worker's postings in memory before spilling to disk
 
 
 def _unused_candidates(names: set[str]) -> set[str]:
@@ -423,7 +424,7 @@ class _Batch:
         for item in indexed or []:
             entry = self._entries[item.id]
             entry.passages += item.passages
-            signatures[entry.path].append((item.id, item.signature))
+            signatures[entry.path].append((item.id, unpack_signature(item.signature)))
         self.manifest.apply(self.recorded, self.forgotten, self.keys, self.furniture, signatures)
 
 
