@@ -91,6 +91,22 @@ class Manifest:
         rows = self.db.execute("SELECT path, root, size, mtime_ns, digest, articles, skipped, passages FROM files")
         return {row[0]: FileEntry(*row) for row in rows}
 
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of every file: all a re-scan needs to tell unchanged files (most) apart."""
+        return {path: (size, mtime) for path, size, mtime in self.db.execute("SELECT path, size, mtime_ns FROM files")}
+
+    def entries(self, paths: list[str]) -> dict[str, FileEntry]:
+        found = {}
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            rows = self.db.execute(
+                "SELECT path, root, size, mtime_ns, digest, articles, skipped, passages FROM files"
+                f" WHERE path IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], FileEntry(*row)) for row in rows)
+        return found
+
     def counts(self) -> tuple[int, int, int, int]:
         """(files indexed, files skipped, articles, passages)."""
         return self.db.execute(

@@ -147,7 +147,7 @@ def _update(
     fresh: bool,
     processes: int | None,
 ) -> None:
-    known = manifest.files()
+    known = manifest.stamps()
     found: dict[str, SourceFile] = {}
     scanned_roots = []
     for root in roots:
@@ -163,16 +163,17 @@ def _update(
         return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in scanned_roots)
 
     gone = [path for path in known if path not in found and under_scanned(path)]
-    todo = []
+    changed = []
     recent = time.time_ns() - int(settle * 1e9)
     for path, source in found.items():
-        previous = known.get(path)
-        if previous and previous.size == source.size and previous.mtime_ns == source.mtime_ns:
+        if known.get(path) == (source.size, source.mtime_ns):
             report.unchanged += 1
         elif settle and source.mtime_ns > recent:
             report.deferred += 1
         else:
-            todo.append(_Planned(source, previous))
+            changed.append(source)
+    previous = manifest.entries([source.path for source in changed if source.path in known])
+    todo = [_Planned(source, previous.get(source.path)) for source in changed]
     if not todo and not gone:
         return
 
