@@ -95,10 +95,13 @@ class Workers:
             raise WorkerFailed("; ".join(failures) + ": nothing of this batch was committed, run again")
         return segments, indexed
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Ends the workers: once they are done with what they were given, or at once with `abort`."""
         for jobs in self._jobs:
             jobs.put(None)
         for process in self._processes:
+            if abort:
+                process.kill()
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()

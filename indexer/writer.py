@@ -230,6 +230,11 @@ def _update(
                 sent, run = run, None
         if sent:
             sent.commit(ix, *workers.finish())
+    except BaseException:
+        if workers is not None:
+            workers.close(abort=True)  # Ctrl-C, a failed worker: what they hold is not committed anyway
+            workers = None
+        raise
     finally:
         if workers is not None:
             workers.close()

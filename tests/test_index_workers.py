@@ -112,21 +112,47 @@ def _children(pid):
         return []
 
 
-@pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task"), reason="needs Linux's /proc")
-def test_a_killed_worker_fails_the_run_in_one_line_and_the_next_run_completes(tmp_path):
-    corpus = tmp_path / "news"
-    for copy in range(6):
+def _copies(corpus, count=6):
+    for copy in range(count):
         folder = corpus / f"copy{copy}"
         folder.mkdir(parents=True)
         for path in (CORPUS / "wikinews").glob("*.txt"):
             (folder / path.name).write_text(path.read_text().replace("\n\n", f"\n\nCopy {copy}.\n\n", 1))
-    index_dir = tmp_path / "ix"
-    process = subprocess.Popen(
+    return corpus
+
+
+def _start(corpus, index_dir, commit_every=100):
+    return subprocess.Popen(
         [sys.executable, "-m", "newsgrep", "index", str(corpus), "--index", str(index_dir), "-j", "2"]
-        + ["--commit-every", "100", "-q"],
+        + ["--commit-every", str(commit_every), "-q"],
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_ctrl_c_stops_the_workers_at_once_and_the_next_run_completes(tmp_path):
+    corpus, index_dir = _copies(tmp_path / "news", count=20), tmp_path / "ix"
+    process = _start(corpus, index_dir, commit_every=100_000)  # one commit: the workers get a backlog
+    deadline = time.monotonic() + 60
+    while not list(index_dir.glob("gen-*/whoosh/worker-*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the workers have articles
+    time.sleep(0.5)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    _, err = process.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 1.5  # the workers are killed, not left to finish their backlog
+    assert process.returncode == 130 and err == "newsgrep: interrupted\n"
+    done = run_cli("index", "--index", str(index_dir), "--json")
+    assert done.returncode == 0, done.stderr
+    assert check_index(index_dir).ok
+    assert not [p for p in (IndexDir(index_dir).current() / "whoosh").iterdir() if p.suffix == ".tmp"]
+
+
+@pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task"), reason="needs Linux's /proc")
+def test_a_killed_worker_fails_the_run_in_one_line_and_the_next_run_completes(tmp_path):
+    corpus, index_dir = _copies(tmp_path / "news"), tmp_path / "ix"
+    process = _start(corpus, index_dir)
     deadline = time.monotonic() + 60
     victim = None
     while victim is None and time.monotonic() < deadline and process.poll() is None:
