@@ -147,33 +147,9 @@ def _update(
     fresh: bool,
     processes: int | None,
 ) -> None:
-    known = manifest.stamps()
-    found: dict[str, SourceFile] = {}
-    scanned_roots = []
-    for root in roots:
-        if not os.path.exists(root):
-            report.skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
-            continue
-        scanned_roots.append(root)
-        for source in sources.find_files(root, report.skips):
-            found.setdefault(source.path, source)
-    report.skipped += len(report.skips)
-
-    def under_scanned(path: str) -> bool:
-        return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in scanned_roots)
-
-    gone = [path for path in known if path not in found and under_scanned(path)]
-    changed = []
-    recent = time.time_ns() - int(settle * 1e9)
-    for path, source in found.items():
-        if known.get(path) == (source.size, source.mtime_ns):
-            report.unchanged += 1
-        elif settle and source.mtime_ns > recent:
-            report.deferred += 1
-        else:
-            changed.append(source)
-    previous = manifest.entries([source.path for source in changed if source.path in known])
-    todo = [_Planned(source, previous.get(source.path)) for source in changed]
+    """Indexes new and changed files and removes gone ones, batch by batch, then re-extracts the files
+    whose learnt furniture changed meanwhile."""
+    found, gone, todo = _plan(manifest, roots, report, settle)
     if not todo and not gone:
         return
 
@@ -242,6 +218,41 @@ def _update(
     _refresh_stale(ix, manifest, counts, found, extracted_at, report)
     if progress:
         progress(total, total)
+
+
+def _plan(
+    manifest: Manifest, roots: list[str], report: IndexReport, settle: float
+) -> tuple[dict[str, SourceFile], list[str], list[_Planned]]:
+    """Scans the roots: (files found, paths gone, files to index). Files whose size and mtime match the
+    manifest are counted unchanged without being read."""
+    known = manifest.stamps()
+    found: dict[str, SourceFile] = {}
+    scanned_roots = []
+    for root in roots:
+        if not os.path.exists(root):
+            report.skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
+            continue
+        scanned_roots.append(root)
+        for source in sources.find_files(root, report.skips):
+            found.setdefault(source.path, source)
+    report.skipped += len(report.skips)
+
+    def under_scanned(path: str) -> bool:
+        return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in scanned_roots)
+
+    gone = [path for path in known if path not in found and under_scanned(path)]
+    changed = []
+    recent = time.time_ns() - int(settle * 1e9)
+    for path, source in found.items():
+        if known.get(path) == (source.size, source.mtime_ns):
+            report.unchanged += 1
+        elif settle and source.mtime_ns > recent:
+            report.deferred += 1
+        else:
+            changed.append(source)
+    previous = manifest.entries([source.path for source in changed if source.path in known])
+    todo = [_Planned(source, previous.get(source.path)) for source in changed]
+    return found, gone, todo
 
 
 PARALLEL_FROM = 1000  # files to index from which worker processes pay for their start
