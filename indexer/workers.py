@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import traceback
+import warnings
 
 from indexer.documents import Indexed, add_articles
 from indexer.errors import NewsgrepError
@@ -44,7 +45,11 @@ class Workers:
             process = context.Process(
                 target=_serve, args=(jobs, there, whoosh_dir, options), name=f"newsgrep-indexer-{number}", daemon=True
             )
-            process.start()
+            # Python 3.12+ warns about fork in a process with threads (watch mode's observer): a worker
+            # takes no lock that those threads use, so the warning does not apply.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "This process", DeprecationWarning)
+                process.start()
             there.close()
             self._jobs.append(jobs)
             self._connections.append(here)
