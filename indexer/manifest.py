@@ -175,7 +175,7 @@ class Manifest:
         forgotten: list[str],
         keys: dict[str, list[tuple[str, list[int]]]] | None = None,
         furniture: dict[tuple[str, int], int] | None = None,
-        signatures: dict[str, list[tuple[str, list[int]]]] | None = None,
+        signatures: dict[str, list[tuple[str, bytes]]] | None = None,  # packed: indexer.duplicates.pack
     ) -> None:
         """Records and forgets files (with their furniture keys) and stores changed furniture counts, in
         one transaction, and stamps the update time."""
@@ -193,19 +193,22 @@ class Manifest:
                 [(path, site, pack(site_keys)) for path, by_site in keys.items() for site, site_keys in by_site],
             )
             from indexer.duplicates import band_keys
-            from indexer.duplicates import pack as pack_signature
+            from indexer.duplicates import unpack as unpack_signature
 
             replaced = [(path,) for path in [*forgotten, *signatures]]
             self.db.executemany("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", replaced)
             self.db.executemany("DELETE FROM signatures WHERE path = ?", replaced)
             self.db.executemany(
                 "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
-                [(aid, path, pack_signature(sig)) for path, articles in signatures.items() for aid, sig in articles],
+                [(aid, path, sig) for path, articles in signatures.items() for aid, sig in articles],
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO bands VALUES (?, ?)",
                 sorted(
-                    (key, aid) for articles in signatures.values() for aid, sig in articles for key in band_keys(sig)
+                    (key, aid)
+                    for articles in signatures.values()
+                    for aid, sig in articles
+                    for key in band_keys(unpack_signature(sig))
                 ),
             )
             if furniture:

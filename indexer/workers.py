@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import traceback
 import warnings
 
 from indexer.documents import Indexed, add_articles
@@ -55,23 +54,19 @@ class Workers:
             self._connections.append(here)
             self._processes.append(process)
         self._busy = [False] * count  # has an open segment with articles in it
-        self._loads = [0] * count
-        self._shares: list[list[Article]] = [[] for _ in range(count)]
-
-    def __len__(self) -> int:
-        return len(self._processes)
+        self._loads = [0] * count  # characters given to each since its segment was opened
 
     def add(self, articles: list[Article]) -> None:
         """Hands the articles out to the workers' open segments, to even out the text each one gets."""
+        shares: list[list[Article]] = [[] for _ in self._processes]
         for article in articles:
             lightest = self._loads.index(min(self._loads))
-            self._shares[lightest].append(article)
+            shares[lightest].append(article)
             self._loads[lightest] += sum(map(len, article.paragraphs)) + 200
-        for number, share in enumerate(self._shares):
+        for number, share in enumerate(shares):
             if share:
                 self._send(number, ("add", share))
                 self._busy[number] = True
-        self._shares = [[] for _ in self._connections]
 
     def finish(self) -> tuple[list, list[Indexed]]:
         """Closes the workers' segments; waits for them (Whoosh Segment objects) and what they indexed."""
@@ -173,13 +168,13 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
         except Exception as exc:
             if writer is not None and not writer.is_closed:
                 writer.cancel()
-            connection.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
         finally:
             shutil.rmtree(os.path.join(whoosh_dir, temp_name), ignore_errors=True)
             writer, done, failed = None, [], None
 
 
-def die_with_parent(*_) -> None:
+def die_with_parent() -> None:
     """Asks Linux to kill this process when its parent dies, so that a killed indexing run leaves no
     orphan writing into the index (elsewhere a no-op)."""
     try:

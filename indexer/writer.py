@@ -17,7 +17,6 @@ from pathlib import Path
 from indexer import sources
 from indexer.analysis import news_analyzer
 from indexer.documents import Indexed, add_articles
-from indexer.duplicates import unpack as unpack_signature
 from indexer.errors import NewsgrepError, PathMissing
 from indexer.extract import NoArticle, Prepared, finish, prepare
 from indexer.learnt_furniture import Counts, furniture_keys
@@ -170,6 +169,15 @@ def _update(
     batches = [todo[i : i + size] for i in range(0, len(todo), size)] or [[]]
     run: _Batch | None = None  # the commit being filled
     sent: _Batch | None = None  # a commit whose articles are all with the workers
+
+    def hand_over(articles: list[Article]) -> None:
+        """To the workers; the commit before is committed while they index the first of them."""
+        nonlocal sent
+        workers.add(articles)
+        if sent:
+            sent.commit(ix, *finished, cleanable=_unused_candidates(before))
+            sent = None
+
     try:
         for number, batch in enumerate(batches):
             counts.epoch = number
@@ -189,19 +197,13 @@ def _update(
                 if progress:
                     progress(done, total)
                 if workers is not None and len(run.articles) >= CHUNK:
-                    workers.add(run.take_articles())
-                    if sent:  # while the workers index the first chunk of this commit
-                        sent.commit(ix, *finished, cleanable=_unused_candidates(before))
-                        sent = None
+                    hand_over(run.take_articles())
             run.furniture.update(counts.take_dirty())  # this batch's counts, before the next batch's
             if workers is None:
                 run.commit(ix)
                 run = None
                 continue
-            workers.add(run.take_articles())
-            if sent:
-                sent.commit(ix, *finished, cleanable=_unused_candidates(before))
-                sent = None
+            hand_over(run.take_articles())
             if run.files >= commit_every or number == len(batches) - 1:
                 sent, run = run, None
         if sent:
@@ -292,9 +294,10 @@ def _refresh_stale(ix, manifest: Manifest, counts: Counts, found, extracted_at: 
     if not stale:
         return
     counts.epoch += 1
-    known = manifest.files()
+    stale = sorted(set(stale))
+    known = manifest.entries(stale)
     run = _Batch(manifest, counts, report, fresh=False, refresh=True)
-    for path in sorted(set(stale)):
+    for path in stale:
         run.load(_Planned(found[path], known.get(path)), force=True)
     for loaded in run.take_loaded():
         run.clean(loaded)
@@ -323,7 +326,6 @@ class _Batch:
         self.articles: list[Article] = []
         self.recorded: list[FileEntry] = []
         self.forgotten: list[str] = []
-        self.replaced: list[str] = []  # files whose documents go before the batch's are added
         self.keys: dict[str, list[tuple[str, list[int]]]] = {}
         self.furniture: dict[tuple[str, int], int] = {}
         self.files = 0  # files loaded into this commit
@@ -393,8 +395,6 @@ class _Batch:
         """Extracts a loaded file's articles (to be indexed) and accounts for the file."""
         report, skips = self.report, loaded.skips
         self.cleaned.append(loaded.source.path)
-        if not self.fresh:
-            self.replaced.append(loaded.source.path)
         articles = []
         for item in loaded.prepared:
             try:
@@ -428,7 +428,7 @@ class _Batch:
         `cleanable`, only those of the index's files may be removed as unused."""
         writer = ix.writer(**WRITER)
         try:
-            for path in [*self.forgotten, *self.replaced]:
+            for path in [*self.forgotten, *([] if self.fresh else self.cleaned)]:  # old documents go first
                 writer.delete_by_term("file", path)
             if segments is None:
                 indexed = add_articles(writer, self.articles, news_analyzer())
@@ -437,11 +437,11 @@ class _Batch:
             if not writer.is_closed:
                 writer.cancel()
             raise
-        signatures: dict[str, list[tuple[str, list[int]]]] = {path: [] for path in self.cleaned}
+        signatures: dict[str, list[tuple[str, bytes]]] = {path: [] for path in self.cleaned}
         for item in indexed or []:
             entry = self._entries[item.id]
             entry.passages += item.passages
-            signatures[entry.path].append((item.id, unpack_signature(item.signature)))
+            signatures[entry.path].append((item.id, item.signature))
         self.manifest.apply(self.recorded, self.forgotten, self.keys, self.furniture, signatures)
 
 

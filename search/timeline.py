@@ -3,6 +3,7 @@ without scoring or reading stored articles."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -68,13 +69,11 @@ def _dates_of(searcher, docnums: list[int]):
     reader leaves out segments without a date column (every article in them undated) and then maps the
     documents after them to the wrong segment."""
     docnums = sorted(docnums)
-    leaves = searcher.leaf_searchers()  # [(subsearcher, first docnum)], in docnum order
-    for i, (sub, offset) in enumerate(leaves):
-        end = leaves[i + 1][1] if i + 1 < len(leaves) else sub.reader().doc_count_all() + offset
-        mine = [d - offset for d in docnums if offset <= d < end]
+    for sub, offset in searcher.leaf_searchers():  # [(subsearcher, first docnum)], in docnum order
+        mine = docnums[bisect.bisect_left(docnums, offset) : bisect.bisect_left(docnums, offset + sub.doc_count_all())]
         if mine:
             column = sub.reader().column_reader("date", translate=False)
-            yield from (column[d] for d in mine)
+            yield from (column[d - offset] for d in mine)
 
 
 def _as_datetime(value) -> dt.datetime | None:
