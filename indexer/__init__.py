@@ -1,24 +1,13 @@
-"""newsgrep's indexer: turns folders of news articles into a Whoosh index, incrementally.
+"""newsgrep's indexing pipeline: files -> sources -> extract -> passages -> documents -> segments -> commit.
 
-    from indexer import build_index
-    report = build_index(["corpus/"], index_dir=".newsgrep")
+    build.py      build_index: the lock, the generation, the run     plan.py     which files are new, changed, gone
+    pipeline.py   batches through load, clean, index, commit         batch.py    one batch: read, clean, commit
+    workers.py    worker processes that write segments               report.py   what a run did
+    sources.py    files found and read, handed to their format       extract.py  clean articles (title, date, ...)
+    page_furniture.py / learnt_furniture.py   furniture by rules / learnt from a site's articles
+    dates.py      dates in articles     passages.py   passages      documents.py  articles -> Whoosh documents
+    check.py      `newsgrep check`      watch.py      `newsgrep watch`
 
-Submodules are imported on first use, so `import indexer` costs nothing at start-up.
+It reads files through newsgrep.formats and writes the index through newsgrep.store; it never imports
+newsgrep.search.
 """
-
-from __future__ import annotations
-
-
-def build_index(*args, **kwargs):
-    from indexer.writer import build_index as _build_index
-
-    return _build_index(*args, **kwargs)
-
-
-build_index.__doc__ = "See indexer.writer.build_index."
-
-
-def index_stats(index_dir=None):
-    from indexer.stats import index_stats as _index_stats
-
-    return _index_stats(index_dir)

@@ -13,9 +13,10 @@ import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from indexer import sources
-from indexer.manifest import Manifest
-from indexer.store import IndexDir, resolve_index_dir
+from newsgrep.indexer import sources
+from newsgrep.store.layout import IndexDir, resolve_index_dir
+from newsgrep.store.manifest import Manifest
+from newsgrep.store.schema import F
 
 
 @dataclass
@@ -59,13 +60,13 @@ def _inspect(index: IndexDir) -> CheckReport:
         ix = index.open_whoosh()
         with ix.reader() as reader:
             for _, fields in reader.iter_docs():
-                indexed_files[fields.get("file", "")] += 1
-                ids[fields.get("id", "")] += 1
-            for _ in reader.lexicon("body"):
+                indexed_files[fields.get(F.FILE, "")] += 1
+                ids[fields.get(F.ID, "")] += 1
+            for _ in reader.lexicon(F.BODY):
                 pass
     except Exception as exc:  # noqa: BLE001 - any failure to read a segment is damage to report
         report.damaged.append(f"{type(exc).__name__}: {exc}")
-    with Manifest(gen / "manifest.sqlite3") as manifest:
+    with Manifest(index.manifest_path(gen)) as manifest:
         known = manifest.files()
         roots = manifest.roots()
     on_disk = {}
@@ -91,7 +92,7 @@ def _inspect(index: IndexDir) -> CheckReport:
 
 
 def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
-    from indexer.writer import build_index
+    from newsgrep.indexer.build import build_index
 
     if report.damaged:
         build_index(None, index.path, rebuild=True, wait=wait)
@@ -101,16 +102,16 @@ def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
         ix = index.open_whoosh()
         with ix.searcher() as searcher:
             for article_id in report.duplicates:
-                for docnum in searcher.document_numbers(id=article_id):
-                    doubtful.add(searcher.stored_fields(docnum).get("file", ""))
+                for docnum in searcher.document_numbers(**{F.ID: article_id}):
+                    doubtful.add(searcher.stored_fields(docnum).get(F.FILE, ""))
     if doubtful:
         with index.lock(wait):
             ix = index.open_whoosh()
             writer = ix.writer(compound=False)
             for path in doubtful:
-                writer.delete_by_term("file", path)
+                writer.delete_by_term(F.FILE, path)
             writer.commit()
-            with Manifest(index.current() / "manifest.sqlite3") as manifest:
+            with Manifest(index.manifest_path()) as manifest:
                 for path in doubtful:
                     for site, keys in manifest.file_keys(path):
                         _forget_keys(manifest, site, keys)

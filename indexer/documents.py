@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.duplicates import pack, signature
-from indexer.passages import split_passages
-from indexer.records import Article, Passage
-
-KEY_TERMS = 40
+from newsgrep.indexer.passages import split_passages
+from newsgrep.indexer.records import Article
+from newsgrep.store import duplicates
+from newsgrep.store.schema import STORED_KEY_TERMS, StoredPassage, document_fields
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,7 @@ class Indexed:
 
     id: str
     passages: int
-    signature: bytes  # packed (indexer.duplicates.pack): a tenth of the memory of the list
+    signature: bytes  # packed (duplicates.pack): a tenth of the memory of the list
 
 
 def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
@@ -34,37 +33,27 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
         tokens = heading + [(t.text, t.startchar) for t in analyzer(article.body, chars=True)]
         words = [word for word, _ in tokens]
         passages = split_passages(article, [(position, start) for position, (_, start) in enumerate(tokens)])
-        _add_document(writer, article, words, passages, key_terms(words))
-        indexed.append(Indexed(article.id, len(passages), pack(signature(words))))
+        writer.add_document(
+            **document_fields(
+                article_id=article.id,
+                file=article.path,
+                path=article.path,
+                key=article.key,
+                title=article.title,
+                titled=article.titled,
+                words=words,
+                body=article.body,
+                passages=[StoredPassage(p.start, p.end, p.first_pos, p.length) for p in passages],
+                terms=key_terms(words),
+                date=article.date,
+                source=article.source,
+                byline=article.byline,
+            )
+        )
+        indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(words))))
     return indexed
 
 
-def key_terms(words: list[str], count: int = KEY_TERMS) -> list[tuple[str, int]]:
+def key_terms(words: list[str], count: int = STORED_KEY_TERMS) -> list[tuple[str, int]]:
     """The article's most frequent stems with their counts (ties: first seen first)."""
     return Counter(words).most_common(count)
-
-
-def _add_document(
-    writer, article: Article, words: list[str], passages: list[Passage], terms: list[tuple[str, int]]
-) -> None:
-    fields = {
-        "id": article.id,
-        "terms": terms,
-        "file": article.path,
-        "title": article.title if article.titled else "",
-        "body": words,  # already analyzed: Whoosh indexes a list of words as they are
-        "_stored_body": article.body,
-        "passages": [(p.start, p.end, p.first_pos, p.length) for p in passages],
-        "path": article.path,
-        "key": article.key,
-    }
-    if not article.titled:
-        fields["_stored_title"] = article.title
-    if article.date is not None:
-        fields["date"] = article.date
-    if article.source:
-        fields["source"] = article.source
-        fields["outlet"] = article.source.lower()
-    if article.byline:
-        fields["byline"] = article.byline
-    writer.add_document(**fields)

@@ -1,9 +1,9 @@
 """Turns a raw record into a clean `Article`: title, date, source, byline and body paragraphs.
 
 Two steps, so that the writer can count a site's recurring lines between them:
-`prepare` decodes the format (text, HTML through trafilatura, JSON fields) and drops furniture found by
-per-page rules; `finish` drops the furniture learnt from the corpus, reads the header (date line,
-title, byline, URL, dateline) and splits the body into paragraphs.
+`prepare` drops furniture found by per-page rules from the text a format read; `finish` drops the
+furniture learnt from the corpus, reads the header (date line, title, byline, URL, dateline) and
+splits the body into paragraphs.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from indexer.dates import date_line, date_value
-from indexer.learnt_furniture import Counts, site_of, strip_learnt
-from indexer.page_furniture import Clues, strip_page_furniture
-from indexer.records import Article, RawRecord
+from newsgrep.formats.fields import source_from_url
+from newsgrep.formats.records import RawRecord
+from newsgrep.indexer.dates import date_line, date_value
+from newsgrep.indexer.learnt_furniture import Counts, strip_learnt
+from newsgrep.indexer.page_furniture import Clues, strip_page_furniture
+from newsgrep.indexer.records import Article
+from newsgrep.store.schema import article_id
 
 # C0/C1 control characters other than tab and newline: never index or print them (terminal escapes).
 _CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)], None)
@@ -36,19 +38,11 @@ _TERMINAL = tuple(".!?\"'”’:;)")
 MAX_TITLE = 200
 TITLE_WORDS = 25
 WRAP_MAX = 160  # texts whose lines are all this short are hard-wrapped
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"})
 # Folder names that say nothing about the outlet (a root named "bbc" does).
 _GENERIC_FOLDERS = frozenset(
     "corpus corpora articles article news data docs documents texts text files downloads tmp temp inbox "
     "saved archive archives collection sample samples scaled".split()
 )
-
-JSON_TITLE = ("title", "headline", "name")
-JSON_BODY = ("text", "body", "content", "article", "story", "description", "summary")
-JSON_DATE = ("date", "published", "published_at", "publishedAt", "pubdate", "datetime", "time", "created")
-JSON_SOURCE = ("source", "outlet", "publisher", "site", "site_name", "feed")
-JSON_URL = ("url", "link", "source_url", "href")
-JSON_BYLINE = ("byline", "author", "authors", "creator")
 
 
 class NoArticle(Exception):
@@ -57,13 +51,21 @@ class NoArticle(Exception):
 
 @dataclass
 class Prepared:
-    """A record decoded and cleaned by the per-page rules, before the corpus-learnt furniture goes."""
+    """A record cleaned by the per-page rules, before the corpus-learnt furniture goes."""
 
     record: RawRecord
-    site: str
+    id: str
+    root: str  # the root (folder or file) the record's file was found under
     lines: list[str]  # body lines, blank lines and indentation kept (they mark paragraphs)
-    fields: dict  # title/date/source/byline/url from a structured format
     clues: Clues = field(default_factory=Clues)
+
+    @property
+    def site(self) -> str:
+        return self.record.site
+
+    @property
+    def fields(self) -> dict:
+        return self.record.fields
 
 
 def clean_text(text: str) -> str:
@@ -76,32 +78,10 @@ def one_line(value) -> str:
     return " ".join(clean_text(str(value)).split())
 
 
-def source_from_url(url: str) -> str | None:
-    """The outlet named by a URL's host: "en.wikinews.org" -> "wikinews", "www.bbc.co.uk" -> "bbc"."""
-    host = urlsplit(url).hostname or ""
-    parts = [p for p in host.split(".") if p not in ("www", "en", "m", "news", "edition", "mobile", "amp")]
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
-        parts = parts[:-1]
-    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else None)
-
-
-def prepare(record: RawRecord) -> Prepared:
-    """Decodes the record's format and applies the per-page furniture rules."""
-    fields: dict = {}
-    if record.kind == "json":
-        fields = _json_fields(record.fields)
-        text = fields.pop("text")
-    elif record.kind == "html":
-        from indexer.html_article import NotAnArticle, from_html
-
-        try:
-            text, fields = from_html(record.text)
-        except NotAnArticle as exc:
-            raise NoArticle(str(exc)) from None
-    else:
-        text = record.text
-    lines, clues = strip_page_furniture(logical_lines(clean_text(text).split("\n")))
-    return Prepared(record, site_of(record), lines, fields, clues)
+def prepare(record: RawRecord, root: str = "") -> Prepared:
+    """Applies the per-page furniture rules to the record's text."""
+    lines, clues = strip_page_furniture(logical_lines(clean_text(record.text).split("\n")))
+    return Prepared(record, article_id(record.path, record.key), root, lines, clues)
 
 
 def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
@@ -122,9 +102,9 @@ def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
     match = _DATELINE.match(paragraphs[0])
     if match:
         agency = match.group("agency")
-    source = source or agency or prepared.clues.owner or _folder_source(record)
+    source = source or agency or prepared.clues.owner or _folder_source(prepared)
     article = Article(
-        id=record.id,
+        id=prepared.id,
         path=record.path,
         title=_short(title) if title else _short(paragraphs[0], 80),
         paragraphs=paragraphs,
@@ -137,9 +117,9 @@ def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
     return article
 
 
-def extract(record: RawRecord, counts: Counts | None = None) -> Article:
+def extract(record: RawRecord, counts: Counts | None = None, root: str = "") -> Article:
     """Both steps at once (for tests and callers that do not learn furniture)."""
-    return finish(prepare(record), counts)
+    return finish(prepare(record, root), counts)
 
 
 @dataclass
@@ -217,38 +197,10 @@ def logical_lines(lines: list[str]) -> list[str]:
     return logical
 
 
-def _json_fields(obj: dict) -> dict:
-    body = _first(obj, JSON_BODY)
-    if not isinstance(body, str) or not body.strip():
-        raise NoArticle(f"no text field (looked for {', '.join(JSON_BODY)})")
-    found = {"text": body}
-    for name, names in (("title", JSON_TITLE), ("date", JSON_DATE), ("byline", JSON_BYLINE), ("url", JSON_URL)):
-        value = _first(obj, names)
-        if value is not None:
-            found[name] = value
-    source = _first(obj, JSON_SOURCE)
-    if not isinstance(source, str) and isinstance(found.get("url"), str):
-        source = source_from_url(found["url"])
-    if isinstance(source, str):
-        found["source"] = source
-    return found
-
-
-def _first(obj: dict, names: tuple[str, ...]):
-    for name in names:
-        value = obj.get(name)
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value if isinstance(v, (str, int)))
-        if isinstance(value, dict):
-            value = value.get("name") or value.get("title")
-        if value not in (None, "") and not isinstance(value, bool):
-            return value
-    return None
-
-
-def _folder_source(record: RawRecord) -> str | None:
+def _folder_source(prepared: Prepared) -> str | None:
     """The outlet named by the folder the user indexed, unless the name is generic ("corpus", "news")."""
-    root = record.root if os.path.isdir(record.root) else os.path.dirname(record.root or record.path)
+    given = prepared.root
+    root = given if os.path.isdir(given) else os.path.dirname(given or prepared.record.path)
     name = os.path.basename(root.rstrip(os.sep))
     return name if name and name.lower() not in _GENERIC_FOLDERS else None
 

@@ -10,12 +10,8 @@ re-extracts just those, without a rebuild.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from array import array
 from collections import defaultdict
-
-from indexer.records import RawRecord
 
 MIN_REPEATS = 5  # articles of one site carrying a line before it counts as furniture
 MAX_WORDS = 15  # longer lines are prose: repeated prose is duplicate copy, not furniture (see issue on near-duplicates)
@@ -41,14 +37,6 @@ def prefix_cuts(line: str) -> list[tuple[int, int]]:
     alike ("The Bank of England said it ...") and those words are content."""
     cuts = [m.start() for m in _GLUE.finditer(line) if 8 <= m.start() <= len(line) - 3]
     return [(cut, _key("^" + " ".join(_DIGITS.sub("0", line[:cut].lower()).split()))) for cut in sorted(set(cuts))]
-
-
-def site_of(record: RawRecord) -> str:
-    """Articles of one site share furniture: a feed record's source, else the folder of the file."""
-    if record.kind == "json":
-        source = record.fields.get("source") or record.fields.get("publisher")
-        return f"{record.path}#{source}" if isinstance(source, str) else record.path
-    return os.path.dirname(record.path)
 
 
 def furniture_keys(lines: list[str]) -> list[int]:
@@ -138,13 +126,3 @@ def strip_learnt(lines: list[str], site: str, counts: Counts | None) -> tuple[li
         return lines, dropped
     dropped.extend(lines[i].strip() for i in sorted(furniture))
     return [line for i, line in enumerate(lines) if i not in furniture], dropped
-
-
-def pack(keys: list[int]) -> bytes:
-    return array("q", keys).tobytes()
-
-
-def unpack(blob: bytes) -> list[int]:
-    keys = array("q")
-    keys.frombytes(blob)
-    return keys.tolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from indexer.records import Article, Passage
+from newsgrep.indexer.records import Article, Passage
 
 # A sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, digit or quote,
 # unless the word before the period is an abbreviation or an initial ("Mr.", "U.S.", "J.").

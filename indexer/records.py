@@ -1,9 +1,10 @@
-"""The records that flow through the indexing pipeline: files found, raw records, clean articles, passages."""
+"""The records that flow through the indexing pipeline: files found, clean articles, passages.
+(Raw records, what formats read from files, are newsgrep.formats.records.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -14,19 +15,6 @@ class SourceFile:
     root: str  # the root (absolute) it was found under
     size: int
     mtime_ns: int
-
-
-@dataclass
-class RawRecord:
-    """One article's worth of decoded text (a .txt file, or one record of a JSONL feed) before cleaning."""
-
-    id: str
-    path: str
-    key: str  # "" for a one-article file, else the record's key inside the file (line number or id field)
-    text: str  # decoded text (for JSON records: the body field)
-    kind: str  # "text", "html" or "json"
-    fields: dict = field(default_factory=dict)  # metadata a structured format gave (title, date, source...)
-    root: str = ""  # the root folder (or file) it was found under
 
 
 @dataclass
@@ -59,11 +47,3 @@ class Passage:
     text: str
     first_pos: int = 0
     length: int = 0
-
-
-@dataclass
-class Skip:
-    """A file (or record) that could not be indexed, and why."""
-
-    path: str
-    reason: str

@@ -9,8 +9,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from indexer.sources import file_format
-from indexer.writer import IndexReport, build_index
+from newsgrep.indexer.build import build_index
+from newsgrep.indexer.report import IndexReport
+from newsgrep.indexer.sources import is_article_file
 
 Report = Callable[[IndexReport], None]
 
@@ -24,7 +25,7 @@ class _Changes:
 
     def dispatch(self, event) -> None:
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
-        if any(p and (event.is_directory or file_format(os.fsdecode(p))) for p in paths):
+        if any(p and (event.is_directory or is_article_file(os.path.basename(os.fsdecode(p)))) for p in paths):
             with self.lock:
                 self.last = time.monotonic()
 

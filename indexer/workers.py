@@ -12,9 +12,10 @@ import shutil
 import signal
 import warnings
 
-from indexer.documents import Indexed, add_articles
-from indexer.errors import NewsgrepError
-from indexer.records import Article
+from newsgrep.errors import NewsgrepError
+from newsgrep.indexer.documents import Indexed, add_articles
+from newsgrep.indexer.records import Article
+from newsgrep.store import whoosh_internals
 
 
 class WorkerFailed(NewsgrepError):
@@ -131,9 +132,8 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.writing import SegmentWriter
 
-    from indexer.analysis import news_analyzer
+    from newsgrep.store.analysis import news_analyzer
 
     class OwnTempFolder(FileStorage):
         """The index's folder, but Whoosh's temporary files in a folder of this process: Whoosh names
@@ -155,7 +155,7 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
                 continue  # reported at "finish"
             try:
                 if writer is None:  # not the index's lock: the parent holds it, and commits the segment
-                    writer = SegmentWriter(ix, _lk=False, **options)
+                    writer = whoosh_internals.segment_writer(ix, **options)
                 done.extend(add_articles(writer, message[1], analyzer))
             except Exception as exc:
                 failed = f"{type(exc).__name__}: {exc}"
@@ -163,7 +163,7 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
         try:  # "finish": the segment, not yet in any table of contents
             if failed:
                 raise RuntimeError(failed)
-            segment = writer._finalize_segment() if writer is not None and done else None
+            segment = whoosh_internals.finalize_segment(writer) if writer is not None and done else None
             connection.send(("done", segment, done))
         except Exception as exc:
             if writer is not None and not writer.is_closed:

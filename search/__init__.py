@@ -1,19 +1,12 @@
-"""newsgrep's searcher: query text -> ranked articles with their best passages, highlighted.
+"""newsgrep's search pipeline: query text -> parse -> candidates -> passages -> stories -> highlights -> results.
 
-    from search import search
-    result = search("drug cartel pact", index_dir=".newsgrep", limit=5)
-    for hit in result.hits: print(hit.rank, hit.title, hit.passages[0].highlights)
+    searcher.py   the Searcher every command asks (search, similar, timeline, count_by, suggest, articles)
+    backend.py    the operations an index must provide (the seam for a second backend)
+    local.py      the local backend: a Whoosh index on this machine
+    settings.py   every knob of the ranking (Ranking)
+    parse.py / dates.py            query text -> Whoosh queries
+    passage_scores.py / stories.py / highlight.py / suggest.py / timeline.py    the shared steps
+    results.py    the plain results the printers print      evaluate.py   `newsgrep eval`
 
-Submodules are imported on first use, so `import search` costs nothing at start-up.
+It reads the index through newsgrep.store and a backend; it never imports newsgrep.indexer.
 """
-
-from __future__ import annotations
-
-
-def search(*args, **kwargs):
-    from search.searcher import search as _search
-
-    return _search(*args, **kwargs)
-
-
-search.__doc__ = "See search.searcher.search."

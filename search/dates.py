@@ -13,7 +13,8 @@ from whoosh.util.times import adatetime
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
-def iso_date(text: str) -> adatetime | None:
+def parse_iso_date(text: str) -> adatetime | None:
+    """An ISO date, whole or partial (2009, 2009-07, 2009-07-16), as Whoosh's partial datetime."""
     match = _ISO.fullmatch(text.strip())
     if not match:
         return None
@@ -32,7 +33,7 @@ class _IsoFirst:
         self.inner = inner
 
     def date_from(self, text, dt=None, pos=0, debug=-9999):
-        return iso_date(text) or self.inner.date_from(text, dt, pos=pos, debug=debug)
+        return parse_iso_date(text) or self.inner.date_from(text, dt, pos=pos, debug=debug)
 
     def parse(self, text, dt, pos=0, debug=-9999):
         return self.inner.parse(text, dt, pos=pos, debug=debug)
@@ -40,7 +41,7 @@ class _IsoFirst:
 
 class NewsDates(English):
     def date_from(self, text, basedate=None, pos=0, debug=-9999, toend=True):
-        found = iso_date(text)
+        found = parse_iso_date(text)
         if found is not None:
             return found.disambiguated(basedate or datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
         return super().date_from(text, basedate, pos=pos, debug=debug, toend=toend)
@@ -57,7 +58,7 @@ def date_plugin(errors: list) -> DateParserPlugin:
 def date_bound(text: str, end: bool = False) -> datetime.datetime:
     """--since/--until values: an ISO date, whole or partial ("2009", "2009-07", "2009-07-16"), or any date
     Whoosh's English parser reads ("yesterday", "last tuesday"). `end` takes the end of the period."""
-    from indexer.errors import QueryError
+    from newsgrep.errors import QueryError
 
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     try:

@@ -1,10 +1,10 @@
 """Measures how well newsgrep ranks a test collection: queries and TREC qrels in, nDCG@10, MAP, P@10, R@100 out.
 
-Every query goes through the public `search.search` API, as users' queries do (default AND, with its OR
+Every query goes through a Searcher's `search`, as users' queries do (default AND, with its OR
 fallback); a hit is an article and its document id is the stem of its file name ("TIME-017.txt" ->
 "TIME-017"). The measures are computed by ir-measures (trec_eval's definitions), never by hand.
 
-    from search.evaluate import evaluate
+    from newsgrep.search.evaluate import evaluate
     evaluation = evaluate("queries.tsv", "qrels.txt", index_dir=".newsgrep")
     print(evaluation.ndcg10, evaluation.map)
 """
@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 import ir_measures
 from ir_measures import AP, P, Qrel, R, ScoredDoc, nDCG
 
-from indexer.errors import NewsgrepError, PathMissing, QueryError
+from newsgrep.errors import NewsgrepError, PathMissing, QueryError
 
 if TYPE_CHECKING:
-    from search.searcher import Ranking
+    from newsgrep.search.searcher import Searcher
+    from newsgrep.search.settings import Ranking
 
 LIMIT = 100  # articles fetched per query: the depth of R@100 (and of AP)
 MEASURES = {"ndcg10": nDCG @ 10, "ap": AP, "p10": P @ 10, "r100": R @ 100}
@@ -133,29 +134,16 @@ def docid(path: str) -> str:
     return Path(path).stem
 
 
-def run_query(
-    qid: str,
-    text: str,
-    index_dir: str | os.PathLike | None = None,
-    *,
-    limit: int = LIMIT,
-    operator: str = "and",
-    ranking: Ranking | None = None,
-) -> QueryRun:
+def run_query(qid: str, text: str, searcher: Searcher, *, limit: int = LIMIT, operator: str = "and") -> QueryRun:
     """Searches one query as `newsgrep search` would; a malformed query is searched again without its
     punctuation, and one that still cannot run is recorded with its error and no ranking."""
-    from search import search
-
-    options = {"limit": limit, "passages": 1, "operator": operator}
-    if ranking is not None:
-        options["ranking"] = ranking
     searched, depunctuated = text, False
     try:
-        result = search(searched, index_dir, **options)
+        result = searcher.search(searched, limit=limit, passages=1, operator=operator)
     except QueryError:
         searched, depunctuated = " ".join(_PUNCTUATION.sub(" ", text).split()), True
         try:
-            result = search(searched, index_dir, **options)
+            result = searcher.search(searched, limit=limit, passages=1, operator=operator)
         except QueryError as exc:
             return QueryRun(qid, text, [], searched, depunctuated=True, error=str(exc))
     # A hit's other reports of its story count right after it, as the user sees them ("also in: ...");
@@ -174,11 +162,12 @@ def run_queries(
     operator: str = "and",
     ranking: Ranking | None = None,
 ) -> list[QueryRun]:
-    """Every query's ranking, in the order given."""
-    return [
-        run_query(qid, text, index_dir, limit=limit, operator=operator, ranking=ranking)
-        for qid, text in queries.items()
-    ]
+    """Every query's ranking, in the order given, from one Searcher on the index."""
+    from newsgrep.search.searcher import open_index
+    from newsgrep.search.settings import DEFAULT_RANKING
+
+    with open_index(index_dir, ranking=ranking or DEFAULT_RANKING) as searcher:
+        return [run_query(qid, text, searcher, limit=limit, operator=operator) for qid, text in queries.items()]
 
 
 def measure(runs: Iterable[QueryRun], qrels: list[Qrel], unjudged: int = 0) -> Evaluation:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.parse import positive_leaves
+from newsgrep.search.backend import Backend
+from newsgrep.search.parse import positive_leaves
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,11 @@ class MatchTerms:
         return bool(self.words or self.phrases)
 
 
-def match_terms(passage_query: wq.Query | None, reader, fieldname: str) -> MatchTerms:
+def match_terms(passage_query: wq.Query | None, backend: Backend, fieldname: str) -> MatchTerms:
     """The terms of `passage_query` that exist in the index, with wildcards and fuzzy terms expanded."""
     if passage_query is None:
         return MatchTerms(frozenset(), ())
-    words = frozenset(
-        text.decode("utf-8") if isinstance(text, bytes) else text
-        for field, text in passage_query.existing_terms(reader, phrases=False, expand=True)
-        if field == fieldname
-    )
+    words = frozenset(backend.expand(passage_query, fieldname))
     phrases = tuple(
         (tuple(leaf.words), max(1, leaf.slop))
         for leaf in positive_leaves(passage_query)

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, OrGroup, QueryParser
 
-from indexer.analysis import name_analyzer
-from indexer.errors import QueryError
-from indexer.schema import USER_FIELDS
-from search.dates import date_plugin
+from newsgrep.errors import QueryError
+from newsgrep.search.dates import date_plugin
+from newsgrep.store.analysis import name_analyzer
+from newsgrep.store.schema import ARTICLE_FIELDS, DEFAULT_FIELD, PASSAGE_FIELD, USER_FIELDS
+from newsgrep.store.whoosh_internals import is_null_query
 
-ARTICLE_FIELDS = ("title", "body")  # fields whose words a passage can hold
-DEFAULT_FIELD = "body"  # plain words search the body, which holds the headline's words too
-PASSAGE_FIELD = "body"  # passages are scored from the body's positions
 MAX_QUERY_CHARS = 2000
 SHOUTED_WORDS = 6
 _ENDINGS = ("", "e", "s", "ed", "ing", "ion", "y")
@@ -107,7 +105,7 @@ def _check(text: str) -> None:
 
 
 def _check_parsed(q: wq.Query, text: str) -> None:
-    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+    if is_null_query(q):
         raise QueryError(f"the query {text!r} has no words to search for")
     for node in _walk(q):
         if getattr(node, "error", None):
@@ -151,7 +149,7 @@ def positive_leaves(q: wq.Query) -> list[wq.Query]:
 def _passage_query(article: wq.Query) -> wq.Query | None:
     leaves, seen = [], set()
     for leaf in positive_leaves(article):
-        if getattr(leaf, "fieldname", None) not in ARTICLE_FIELDS or isinstance(leaf, wq.qcore._NullQuery):
+        if getattr(leaf, "fieldname", None) not in ARTICLE_FIELDS or is_null_query(leaf):
             continue
         moved = leaf.copy()
         moved.fieldname = PASSAGE_FIELD

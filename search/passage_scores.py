@@ -13,12 +13,12 @@ import math
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
+from whoosh.scoring import bm25
 
-from search.parse import positive_leaves
-
-FIELD = "body"
-PAIR_SLOP = 3
+from newsgrep.search.backend import Backend, Ref
+from newsgrep.search.parse import positive_leaves
+from newsgrep.search.settings import Ranking
+from newsgrep.store.schema import PASSAGE_FIELD, StoredPassage
 
 
 @dataclass(frozen=True)
@@ -26,41 +26,40 @@ class _Feature:
     """A word (or a phrase) of the query, and its weight."""
 
     idf: float
-    words: tuple[bytes, ...]  # one word, or a phrase's words in order
+    words: tuple[str, ...]  # one word, or a phrase's words in order
     slop: int = 1
 
 
 def passage_scores(
-    reader,
-    candidates: dict[int, list[tuple[int, int, int, int]]],
+    backend: Backend,
+    candidates: dict[Ref, list[StoredPassage]],
     passage_query: wq.Query | None,
-    k1: float,
-    b: float,
-    proximity: float = 0.0,
-) -> dict[int, list[tuple[float, int]]]:
-    """{docnum: [(score, passage number)]} for passages holding some of the query's words. With
-    `proximity`, each pair of words next to each other in the query also counts where the two stand
-    within PAIR_SLOP positions in that order, weighted `proximity` times their mean idf."""
+    ranking: Ranking,
+) -> dict[Ref, list[tuple[float, int]]]:
+    """{document: [(score, passage number)]} for passages holding some of the query's words. With
+    `ranking.proximity`, each pair of words next to each other in the query also counts where the two
+    stand within `ranking.pair_slop` positions in that order, weighted `proximity` times their mean idf."""
     if passage_query is None or not candidates:
         return {}
-    features = _features(passage_query, reader, proximity)
+    features = _features(passage_query, backend, ranking)
     if not features:
         return {}
-    docnums = sorted(candidates)
-    lengths = [p[3] for passages in candidates.values() for p in passages]
+    refs = list(candidates)
+    lengths = [p.length for passages in candidates.values() for p in passages]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    postings: dict[bytes, dict[int, list[int]]] = {}
+    postings: dict[str, dict[Ref, list[int]]] = {}
     for feature in features:
         for word in feature.words:
             if word not in postings:
-                postings[word] = _positions(reader, word, docnums)
-    scores: dict[int, list[tuple[float, int]]] = {}
-    for docnum in docnums:
-        passages = candidates[docnum]
-        starts = [p[2] for p in passages]
+                postings[word] = backend.positions(PASSAGE_FIELD, word, refs)
+    k1, b = ranking.passage_k1, ranking.passage_b
+    scores: dict[Ref, list[tuple[float, int]]] = {}
+    for ref in refs:
+        passages = candidates[ref]
+        starts = [p.first_pos for p in passages]
         totals = [0.0] * len(passages)
         for feature in features:
-            hits = _occurrences(feature, postings, docnum)
+            hits = _occurrences(feature, postings, ref)
             if not hits:
                 continue
             counts = [0] * len(passages)
@@ -70,78 +69,67 @@ def passage_scores(
                     counts[number] += 1
             for number, tf in enumerate(counts):
                 if tf:
-                    norm = k1 * (1 - b + b * passages[number][3] / average)
-                    totals[number] += feature.idf * tf * (k1 + 1) / (tf + norm)
+                    totals[number] += bm25(feature.idf, tf, passages[number].length, average, b, k1)
         found = [(score, number) for number, score in enumerate(totals) if score > 0]
         if found:
-            scores[docnum] = found
+            scores[ref] = found
     return scores
 
 
-def _features(passage_query: wq.Query, reader, proximity: float = 0.0) -> list[_Feature]:
-    field = reader.schema[FIELD]
-    total = max(reader.doc_count_all(), 1)
-
-    def idf(word: bytes) -> float:
-        frequency = reader.doc_frequency(FIELD, word)
-        return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-
-    features, seen = [], set()
-    for leaf in positive_leaves(passage_query):
-        if getattr(leaf, "fieldname", None) != FIELD:
-            continue
+def _features(passage_query: wq.Query, backend: Backend, ranking: Ranking) -> list[_Feature]:
+    """The query's words (wildcards and fuzzy terms expanded), phrases and, with proximity, word pairs,
+    each with its idf: Robertson's log(1 + (N - df + 0.5) / (df + 0.5)), never negative (Whoosh's
+    log(N / (df + 1)) + 1 measured worse on TIME)."""
+    total = max(backend.doc_count(), 1)
+    leaves = [leaf for leaf in positive_leaves(passage_query) if getattr(leaf, "fieldname", None) == PASSAGE_FIELD]
+    words: list[tuple[str, ...]] = []
+    slops: list[int] = []
+    for leaf in leaves:
         if isinstance(leaf, wq.Phrase):
-            words = tuple(field.to_bytes(w) for w in leaf.words)
-            if words and words not in seen:
-                seen.add(words)
-                features.append(_Feature(sum(idf(w) for w in words), words, max(1, leaf.slop)))
+            if leaf.words:
+                words.append(tuple(leaf.words))
+                slops.append(max(1, leaf.slop))
             continue
-        for fieldname, word in leaf.existing_terms(reader, phrases=False, expand=True):
-            if fieldname == FIELD and (word,) not in seen:
-                seen.add((word,))
-                features.append(_Feature(idf(word), (word,)))
-    if proximity:
-        words = [
-            leaf for leaf in positive_leaves(passage_query) if isinstance(leaf, wq.Term) and leaf.fieldname == FIELD
-        ]
-        for first, second in zip(words, words[1:], strict=False):
-            pair = (field.to_bytes(first.text), field.to_bytes(second.text))
-            if pair[0] != pair[1] and pair not in seen:
-                seen.add(pair)
-                features.append(_Feature(proximity * (idf(pair[0]) + idf(pair[1])) / 2, pair, PAIR_SLOP))
+        for word in sorted(backend.expand(leaf, PASSAGE_FIELD)):
+            words.append((word,))
+            slops.append(1)
+    pairs: list[tuple[str, str]] = []
+    if ranking.proximity:
+        terms = [leaf.text for leaf in leaves if isinstance(leaf, wq.Term)]
+        pairs = [(a, c) for a, c in zip(terms, terms[1:], strict=False) if a != c]
+    frequencies = backend.doc_frequencies(PASSAGE_FIELD, {w for group in (*words, *pairs) for w in group})
+
+    def idf(word: str) -> float:
+        return robertson_idf(total, frequencies.get(word, 0))
+
+    features: list[_Feature] = []
+    seen: set[tuple[str, ...]] = set()
+    for group, slop in zip(words, slops, strict=True):
+        if group not in seen:
+            seen.add(group)
+            features.append(_Feature(sum(idf(w) for w in group), group, slop))
+    for pair in pairs:
+        if pair not in seen:
+            seen.add(pair)
+            features.append(_Feature(ranking.proximity * (idf(pair[0]) + idf(pair[1])) / 2, pair, ranking.pair_slop))
     return features
 
 
-def _positions(reader, word: bytes, docnums: list[int]) -> dict[int, list[int]]:
-    """Positions of `word` in the bodies of `docnums` (sorted), skipping along its postings."""
-    try:
-        matcher = reader.postings(FIELD, word)
-    except TermNotFound:
-        return {}
-    found = {}
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            found[docnum] = matcher.value_as("positions")
-    return found
+def robertson_idf(total: int, frequency: int) -> float:
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
-def _occurrences(feature: _Feature, postings: dict[bytes, dict[int, list[int]]], docnum: int) -> list[int]:
+def _occurrences(feature: _Feature, postings: dict[str, dict[Ref, list[int]]], ref: Ref) -> list[int]:
     """Where the feature occurs in the body: a word's positions, or the first positions of a phrase's
     occurrences (each next word within `slop` positions of the one before)."""
-    lists = [postings[word].get(docnum) for word in feature.words]
+    lists = [postings[word].get(ref) for word in feature.words]
     if not all(lists):
         return []
     if len(lists) == 1:
-        return lists[0]
-    following = [set(positions) for positions in lists[1:]]
+        return lists[0]  # type: ignore[return-value]
+    following = [set(positions) for positions in lists[1:]]  # type: ignore[arg-type]
     found = []
-    for start in lists[0]:
+    for start in lists[0]:  # type: ignore[union-attr]
         at = start
         for positions in following:
             nxt = next((p for p in range(at + 1, at + feature.slop + 1) if p in positions), None)

@@ -1,4 +1,4 @@
-"""Search results as plain data: what the searcher returns and the printers render."""
+"""Results as plain data: what the Searcher returns and the printers render (one type per command)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Copy:
     title: str = ""
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "path": self.path, "source": self.source, "date": iso_date(self.date)}
+        return {"id": self.id, "path": self.path, "source": self.source, "date": format_date(self.date)}
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Hit:
             "id": self.id,
             "path": self.path,
             "title": self.title,
-            "date": iso_date(self.date),
+            "date": format_date(self.date),
             "source": self.source,
             "passages": [{"text": p.text, "highlights": [list(h) for h in p.highlights]} for p in self.passages],
             "duplicates": [copy.to_dict() for copy in self.duplicates],
@@ -75,18 +75,73 @@ class SearchResult:
     all_words: int = 0  # articles that had every word of a plain query
     estimated: bool = False  # `total` is Whoosh's estimate (an upper bound), not a count
 
+    def summary(self) -> dict:
+        """What the JSON printer says after the hits: how many matched, and how the query was run."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "estimated": self.estimated,
+            "shown": len(self.hits),
+            "fallback": self.fallback,
+            "all_words": self.all_words,
+            "suggestion": self.suggestion,
+            "seconds": self.seconds,
+        }
 
-def iso_date(when: dt.datetime | None) -> str | None:
+
+@dataclass
+class Timeline:
+    """Matching articles per period (`newsgrep timeline`)."""
+
+    query: str
+    by: str
+    counts: list[tuple[str, int]] = field(default_factory=list)  # every period from first to last, in order
+    undated: int = 0
+    total: int = 0
+    fallback: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "by": self.by,
+            "counts": dict(self.counts),
+            "undated": self.undated,
+            "total": self.total,
+        }
+
+
+@dataclass
+class ShownArticle:
+    """An article as indexed (`newsgrep show`)."""
+
+    id: str
+    path: str
+    key: str
+    title: str
+    date: dt.datetime | None
+    source: str | None
+    byline: str | None
+    body: str
+    passages: int
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "key": self.key or None,
+            "title": self.title,
+            "date": format_date(self.date),
+            "source": self.source,
+            "byline": self.byline,
+            "passages": self.passages,
+            "body": self.body,
+        }
+
+
+def format_date(when: dt.datetime | None) -> str | None:
     """ISO 8601: the date alone when no time of day is known (midnight), else date and time."""
     if when is None:
         return None
     if when.time() == dt.time(0, 0):
         return when.date().isoformat()
     return when.isoformat()
-
-
-def fallback_note(result: SearchResult) -> str:
-    if not result.all_words:
-        return "no article has all the words; showing articles with any of them"
-    noun = "article has" if result.all_words == 1 else "articles have"
-    return f"only {result.all_words} {noun} all the words; showing articles with any of them"

@@ -1,196 +1,354 @@
-"""Runs a query: articles that match, re-ranked with their best passages, highlighted; returns plain data.
+"""The Searcher: opened on an index, it answers `search`, `similar`, `timeline`, `count_by`, `suggest` and
+`articles`, from a backend's candidates (newsgrep.search.backend) with the pipeline every backend
+shares: parse -> candidates -> passages -> stories -> highlights -> results.
 
 Ranking mixes two kinds of evidence, each normalised by the best score of the query: the whole article
-(Whoosh's BM25 over the body field, which holds the headline's words too: it decides what matches, so
-an article whose words are spread over several paragraphs still counts) and its best passage (BM25
-over the passage's words, from the body's postings: words close together count more).
+(BM25F over the body field, which holds the headline's words too: it decides what matches, so an
+article whose words are spread over several paragraphs still counts) and its best passage (BM25 over
+the passage's words, from the body's postings: words close together count more).
+
+    from newsgrep import open_index
+    with open_index(".newsgrep") as searcher:
+        result = searcher.search("drug cartel pact", limit=5)
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh import scoring
 
-from indexer.errors import QueryError
-from indexer.manifest import Manifest
-from indexer.store import IndexDir, resolve_index_dir
-from search.dates import date_bound
-from search.highlight import highlight_spans, match_terms
-from search.parse import PASSAGE_FIELD, parse_query, positive_leaves
-from search.passage_scores import passage_scores as score_passages
-from search.results import Hit, PassageMatch, SearchResult
-from search.stories import StoryMatcher, as_copy
-from search.suggest import FEW, suggestion
+from newsgrep.errors import QueryError
+from newsgrep.search.backend import Backend, Candidate, Candidates
+from newsgrep.search.dates import date_bound
+from newsgrep.search.highlight import highlight_spans, match_terms
+from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
+from newsgrep.search.passage_scores import passage_scores, robertson_idf
+from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
+from newsgrep.search.settings import DEFAULT_RANKING, Ranking
+from newsgrep.search.stories import StoryMatcher, as_copy
+from newsgrep.search.suggest import suggestion
+from newsgrep.search.timeline import PERIODS, count_periods
+from newsgrep.store.schema import PASSAGE_FIELD, F
 
-
-@dataclass(frozen=True)
-class Ranking:
-    """The knobs of the ranking, with the defaults measured in the README's evaluation."""
-
-    article_weight: float = 0.7  # share of the article score; the best passage has the rest
-    k1: float = 1.6
-    b: float = 0.75
-    passage_k1: float = 1.6
-    passage_b: float = 0.75
-    candidates: int = 50  # articles re-ranked with their passages (at least; more for large --limit)
-    few: int = 10  # a plain query of `long_query` words or more whose words all match fewer articles
-    long_query: int = 4  # than `few` is ranked with any of its words (a shorter one: when none match)
-    proximity: float = 0.0  # weight of query word pairs found close together in a passage (0: off)
-    or_bonus: float = 0.0  # Whoosh's OrGroup.factory: what matching more of the words adds beyond BM25
-
-    def weighting(self):
-        return scoring.BM25F(K1=self.k1, B=self.b)
+SORTS = ("relevance", "date")
+FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
 
 
-DEFAULT_RANKING = Ranking()
-COLLAPSE_DEPTH = 3  # candidates looked at for other reports of each shown story: 3 x --limit
+class ArticleNotFound(QueryError):
+    pass
 
 
 @dataclass(frozen=True)
-class Request:
-    """Everything a search needs besides the index."""
+class _Match:
+    """What a query's articles must match, after the any-word fallback."""
 
-    query: str
-    limit: int = 10
-    passages: int = 3
-    operator: str = "and"
-    period: wq.Query | None = None
-    ranking: Ranking = DEFAULT_RANKING
-    collapse: bool = True
-    sort: str = "relevance"  # or "date": newest first
-    facets: tuple[str, ...] = ()  # ("source",): counts of matching articles per source
+    parsed: ParsedQuery
+    found: Candidates | None  # the candidates, when they were retrieved to decide
+    fallback: bool
+    all_words: int  # articles that had every word (of a plain query)
 
 
-def search(
-    query: str,
-    index_dir: str | os.PathLike | None = None,
-    *,
-    limit: int = 10,
-    passages: int = 3,
-    operator: str = "and",
-    since: str | None = None,
-    until: str | None = None,
-    ranking: Ranking = DEFAULT_RANKING,
-    collapse: bool = True,
-    sort: str = "relevance",
-    facets: tuple[str, ...] = (),
-) -> SearchResult:
-    """Searches the index for `query`; returns up to `limit` stories, each with its best `passages`.
+class Searcher:
+    """Searches one index (any backend). Not shared between threads: open one per thread."""
 
-    With the default AND operator, a query of plain words that no article matches in full is run again
-    with OR (the result says so in `fallback`). `since`/`until` keep articles dated within the period
-    (ISO dates, whole or partial, or words such as "last week"). With `collapse`, copies of an article
-    and other outlets' reports of the same story are listed under its hit instead of as hits.
-    `sort="date"` orders matching articles newest first. `facets=("source",)` counts matches per source.
-    Raises QueryError for a malformed query, and IndexMissing / IndexIncompatible when there is no
-    usable index.
-    """
-    if sort not in ("relevance", "date"):
-        raise QueryError(f"cannot sort by {sort!r} (relevance or date)")
-    unknown = set(facets) - {"source"}
-    if unknown:
-        raise QueryError(f"cannot count matches by {', '.join(sorted(unknown))} (source)")
-    started = time.monotonic()
-    request = Request(query, limit, passages, operator, _period(since, until), ranking, collapse, sort, facets)
-    index = IndexDir(resolve_index_dir(index_dir))
-    for attempt in range(3):
-        try:
-            result = _search(index, request)
-            result.seconds = round(time.monotonic() - started, 4)
-            return result
-        except FileNotFoundError:
-            if attempt == 2:
-                raise
-            time.sleep(0.05)  # a commit merged away the segments this search had opened: read again
-    raise AssertionError("unreachable")
+    def __init__(self, backend: Backend, ranking: Ranking = DEFAULT_RANKING):
+        self.backend = backend
+        self.ranking = ranking
+        self._idf: dict[str, float] = {}  # body-field idf of terms seen by story collapse, until the index changes
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # search --------------------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        passages: int = 3,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        collapse: bool = True,
+        sort: str = "relevance",
+        facets: tuple[str, ...] = (),
+    ) -> SearchResult:
+        """The best `limit` stories for `query`, each with its best `passages`.
+
+        With the default AND operator, a plain query whose words too few articles have all of is run
+        again with OR (the result says so in `fallback`). `since`/`until` keep articles dated within the
+        period (ISO dates, whole or partial, or words such as "last week"). With `collapse`, copies of an
+        article and other outlets' reports of the same story are listed under its hit instead of as hits.
+        `sort="date"` orders matching articles newest first. `facets=("source",)` counts matches per
+        source. Raises QueryError for a malformed query.
+        """
+        if sort not in SORTS:
+            raise QueryError(f"cannot sort by {sort!r} (relevance or date)")
+        unknown = set(facets) - set(FACETS)
+        if unknown:
+            raise QueryError(f"cannot count matches by {', '.join(sorted(unknown))} ({', '.join(FACETS)})")
+        started = time.monotonic()
+        period = _period(since, until)
+        result = self._retrying(lambda: self._search(query, limit, passages, operator, period, collapse, sort, facets))
+        result.seconds = round(time.monotonic() - started, 4)
+        return result
+
+    def _search(self, query, limit, per_hit, operator, period, collapse, sort, facets) -> SearchResult:
+        ranking = self.ranking
+        candidates = max(ranking.candidates, limit * ranking.candidates_per_hit)
+        match = self._match(query, operator, period, lambda q: self._candidates(q, candidates, sort))
+        found = match.found
+        assert found is not None
+        hits = self._rank(found, match.parsed.passage, limit, per_hit, collapse, sort == "relevance")
+        counted = {name: self._count_by(match.parsed.article, FACETS[name]) for name in facets}
+        better = None
+        if found.total < ranking.suggest_below or match.fallback:
+            better = self.suggest(query, 0 if match.fallback else found.total)
+        return SearchResult(
+            query,
+            hits,
+            found.total,
+            match.fallback,
+            facets=counted,
+            suggestion=better,
+            all_words=match.all_words,
+            estimated=found.estimated,
+        )
+
+    def _match(self, query: str, operator: str, period: wq.Query | None, retrieve) -> _Match:
+        """Parses the query and decides whether it is run with all its words or, when too few articles
+        have them all, with any of them. `retrieve(article_query)` gives candidates for the decision."""
+        parsed = parse_query(query, self.backend.schema, operator, period)
+        words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
+        found = retrieve(parsed.article)
+        all_words = _size(found)
+        plain = operator == "and" and not parsed.has_operators
+        if plain and self.ranking.falls_back(words, all_words):
+            parsed = parse_query(query, self.backend.schema, "or", period, self.ranking.or_bonus)
+            found = retrieve(parsed.article)
+            return _Match(parsed, found if isinstance(found, Candidates) else None, bool(_size(found)), all_words)
+        return _Match(parsed, found if isinstance(found, Candidates) else None, False, all_words)
+
+    def _candidates(self, article_query: wq.Query, limit: int, sort: str, exclude=frozenset()) -> Candidates:
+        backend = self.backend
+        return backend.candidates(
+            article_query, limit, stats=backend.statistics(article_query), sort=sort, exclude=exclude
+        )
+
+    def _rank(
+        self, found: Candidates, passage_query, limit: int, per_hit: int, collapse: bool, by_score: bool
+    ) -> list[Hit]:
+        ranking = self.ranking
+        if not found.hits:
+            return []
+        best_article = max(c.score for c in found.hits) or 1.0
+        scores = passage_scores(self.backend, {c.ref: c.article.passages for c in found.hits}, passage_query, ranking)
+        best_passage = max((max(s)[0] for s in scores.values()), default=0.0) or 1.0
+        weight = ranking.article_weight
+        combined = []
+        for candidate in found.hits:
+            scored = sorted(scores.get(candidate.ref, []), key=lambda p: (-p[0], p[1]))
+            passage = scored[0][0] / best_passage if scored else 0.0
+            mixed = weight * candidate.score / best_article + (1 - weight) * passage
+            combined.append((mixed, candidate, scored))
+        if by_score:
+            combined.sort(key=lambda c: (-c[0], c[1].article.id))
+        if collapse:
+            groups = self._collapse(combined, limit)
+        else:
+            groups = [(c, []) for c in combined[:limit]]
+        terms = match_terms(passage_query, self.backend, PASSAGE_FIELD)
+        analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
+        hits = []
+        for rank, ((mixed, candidate, scored), others) in enumerate(groups, 1):
+            article = candidate.article
+            chosen = scored[:per_hit] or [(0.0, 0)][: len(article.passages)]  # no passage matched: the lead
+            matches = []
+            for score, number in chosen:
+                span = article.passages[number]
+                text = article.body[span.start : span.end]
+                matches.append(PassageMatch(text, highlight_spans(text, analyzer, terms), number, score))
+            hits.append(
+                Hit(
+                    rank=rank,
+                    score=mixed,
+                    id=article.id,
+                    path=article.path,
+                    title=article.title,
+                    date=article.date,
+                    source=article.source,
+                    passages=matches,
+                    key=article.key,
+                    duplicates=[as_copy(other) for other in others],
+                )
+            )
+        return hits
+
+    def _collapse(self, combined: list[tuple[float, Candidate, list]], limit: int):
+        """Groups ranked candidates into stories: [(best candidate, [other reports' stored articles])]."""
+        considered = combined[: limit * self.ranking.collapse_depth]
+        copies = self.backend.copies([c[1].article.id for c in considered])
+        matcher = StoryMatcher(copies, self._body_idf, self.ranking)
+        groups: list[tuple[tuple, list]] = []
+        for item in considered:
+            article = item[1].article
+            for lead, others in groups:
+                if matcher.same(lead[1].article, article):
+                    others.append(article)
+                    break
+            else:
+                if len(groups) < limit:
+                    groups.append((item, []))
+        attached = {c[1].article.id for c in considered}
+        for lead, others in groups:
+            wanted = [i for i in copies.get(lead[1].article.id, ()) if i not in attached]  # copies that matched less
+            stored = self.backend.stored(wanted)
+            for copy_id in wanted:
+                if copy_id in stored and copy_id not in attached:
+                    others.append(stored[copy_id])
+                    attached.add(copy_id)
+        return groups
+
+    def _body_idf(self, term: str) -> float:
+        idf = self._idf.get(term)
+        if idf is None:
+            total = max(self.backend.doc_count(), 1)
+            frequency = self.backend.doc_frequencies(PASSAGE_FIELD, [term])[term]
+            idf = self._idf[term] = robertson_idf(total, frequency)
+        return idf
+
+    def _retrying(self, run):
+        """Runs a read on the index's last commit; a commit that merged away the segments it had opened, or
+        a rebuild that switched generations, makes it read again."""
+        for attempt in range(3):
+            if self.backend.refresh():
+                self._idf.clear()
+            try:
+                return run()
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    # the other questions -------------------------------------------------------------------------------
+    def suggest(self, query: str, found: int = 0) -> str | None:
+        """A corrected query that finds more than `found` articles ("did you mean"), or None."""
+        return suggestion(query, self.backend, found, self.ranking)
+
+    def count_by(self, query: str, facet: str = "source", *, operator: str = "and", since=None, until=None):
+        """Articles matching `query` per source, most first."""
+        if facet not in FACETS:
+            raise QueryError(f"cannot count matches by {facet} ({', '.join(FACETS)})")
+        period = _period(since, until)
+
+        def run():
+            match = self._match(query, operator, period, self._decision_count)
+            return self._count_by(match.parsed.article, FACETS[facet])
+
+        return self._retrying(run)
+
+    def _count_by(self, article_query: wq.Query, fieldname: str) -> dict[str, int]:
+        counts = self.backend.count_by(article_query, fieldname)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def _decision_count(self, article_query: wq.Query) -> int:
+        """As many matches as the any-word decision needs to know about."""
+        return self.backend.count(article_query, max(self.ranking.few, 1))
+
+    def timeline(
+        self, query: str, *, by: str = "month", since: str | None = None, until: str | None = None
+    ) -> Timeline:
+        """How many articles match `query` per day, month or year (with the same any-word fallback as
+        `search`), counted from the index's dates without scoring."""
+        if by not in PERIODS:
+            raise QueryError(f"cannot count by {by!r} ({', '.join(PERIODS)})")
+        period = _period(since, until)
+
+        def run() -> Timeline:
+            match = self._match(query, "and", period, self._decision_count)
+            dates = self.backend.dates(match.parsed.article)
+            counts, undated = count_periods(dates, by)
+            return Timeline(query, by, counts, undated, len(dates), match.fallback)
+
+        return self._retrying(run)
+
+    def similar(self, id_or_path: str, *, limit: int = 10, passages: int = 1) -> SearchResult:
+        """Articles like the one with this id (or the first of this file): the key terms of its text as an
+        OR query (Whoosh's more-like-this, Bo1), ranked with passages like a search, its near-duplicates
+        first (marked `near_duplicate`)."""
+        started = time.monotonic()
+
+        def run() -> SearchResult:
+            article = self._article(id_or_path)
+            text = f"{article.title}\n{article.body}"
+            keys = self.backend.key_terms(PASSAGE_FIELD, text, self.ranking.similar_key_terms)
+            if not keys:
+                return SearchResult(id_or_path, [], 0)
+            like = wq.Or([wq.Term(PASSAGE_FIELD, word, boost=weight) for word, weight in keys])
+            wanted = max(self.ranking.candidates, limit * self.ranking.candidates_per_hit)
+            found = self._candidates(like, wanted, "relevance", exclude=frozenset({article.id}))
+            copies = set(self.backend.copies([article.id]).get(article.id, ()))
+            hits = self._rank(found, like, wanted, passages, collapse=False, by_score=True)
+            for hit in hits:
+                hit.near_duplicate = hit.id in copies
+            hits.sort(key=lambda hit: (not hit.near_duplicate, hit.rank))
+            hits = hits[:limit]
+            for rank, hit in enumerate(hits, 1):
+                hit.rank = rank
+            return SearchResult(id_or_path, hits, found.total)
+
+        result = self._retrying(run)
+        result.seconds = round(time.monotonic() - started, 4)
+        return result
+
+    def articles(self, id_or_path: str) -> list[ShownArticle]:
+        """The article with this id, or every article of the file at this path, as indexed."""
+
+        def run() -> list[ShownArticle]:
+            found = list(self.backend.stored([id_or_path]).values())
+            if not found:
+                found = self.backend.stored_by_file(os.path.abspath(id_or_path))
+            if not found:
+                raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
+            shown = [
+                ShownArticle(a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages))
+                for a in found
+            ]
+            return sorted(shown, key=lambda a: (a.path, a.key))
+
+        return self._retrying(run)
+
+    def _article(self, id_or_path: str):
+        found = self.backend.stored([id_or_path]).get(id_or_path)
+        if found is None:
+            in_file = self.backend.stored_by_file(os.path.abspath(id_or_path))
+            found = in_file[0] if in_file else None
+        if found is None:
+            raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
+        return found
 
 
-_searchers = threading.local()  # per thread: Whoosh searchers are not shared between threads
+def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking = DEFAULT_RANKING) -> Searcher:
+    """A Searcher on the index at `index_dir` (default: $NEWSGREP_INDEX, else the nearest .newsgrep here
+    or above). Raises IndexMissing / IndexIncompatible when there is no usable index."""
+    from newsgrep.search.local import LocalBackend
+    from newsgrep.store.layout import IndexDir, resolve_index_dir
+
+    return Searcher(LocalBackend(IndexDir(resolve_index_dir(index_dir)), ranking.weighting()), ranking)
 
 
-def _open_searcher(index: IndexDir, ranking: Ranking):
-    """A searcher on the index's last commit, kept open between searches in one process (opening a
-    large index costs more than searching it) and reopened when a commit or a rebuild changes it."""
-    cache = _searchers.__dict__.setdefault("open", {})
-    key = (str(index.path), ranking.k1, ranking.b)
-    generation = index.current()
-    cached = cache.get(key)
-    if cached is not None:
-        searcher, was = cached
-        try:
-            if was == generation and searcher.up_to_date():
-                return searcher
-        except OSError:
-            pass
-        searcher.close()
-    searcher = index.open_whoosh().searcher(weighting=ranking.weighting())
-    cache[key] = (searcher, generation)
-    return searcher
-
-
-def _search(index: IndexDir, request: Request) -> SearchResult:
-    searcher = _open_searcher(index, request.ranking)
-    schema = searcher.schema
-    ranking = request.ranking
-    parsed = parse_query(request.query, schema, request.operator, request.period)
-    candidates = max(ranking.candidates, request.limit * 3)
-    words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
-    plain = request.operator == "and" and not parsed.has_operators and words > 1
-    fallback = False
-    found = _articles(searcher, parsed.article, candidates, request.sort)
-    enough = ranking.few if words >= ranking.long_query else 1
-    all_words = found.scored_length()
-    if plain and all_words < enough:
-        parsed = parse_query(request.query, schema, "or", request.period, ranking.or_bonus)
-        found = _articles(searcher, parsed.article, candidates, request.sort)
-        fallback = bool(found.scored_length())
-    copies_of = None
-    if request.collapse:
-        manifest_path = index.current() / "manifest.sqlite3"
-
-        def copies_of(ids: list[str]) -> dict[str, list[str]]:
-            with Manifest(manifest_path, readonly=True) as manifest:
-                return manifest.copies(ids)
-
-    hits = _rank(searcher, found, parsed.passage, request, copies_of)
-    facets = {"source": _count_by_source(searcher, parsed.article)} if "source" in request.facets else {}
-    total, estimated = matching(found, candidates)
-    better = suggestion(request.query, searcher, 0 if fallback else total) if total < FEW or fallback else None
-    return SearchResult(
-        request.query,
-        hits,
-        total,
-        fallback,
-        facets=facets,
-        suggestion=better,
-        all_words=all_words,
-        estimated=estimated,
-    )
-
-
-def matching(found, collected: int) -> tuple[int, bool]:
-    """(articles matching, whether that is an estimate). Counting every match exactly means scoring
-    them all, which Whoosh's top-k search avoids: when more matched than were collected, Whoosh's
-    estimate is given instead."""
-    if found.scored_length() < collected:
-        return found.scored_length(), False
-    # not found.estimated_length(): Whoosh then counts exactly, running the query a second time
-    return max(found.q.estimate_size(found.searcher.reader()), found.scored_length()), True
-
-
-def _count_by_source(searcher, article_query: wq.Query) -> dict[str, int]:
-    """Matching articles per source ("" for articles with none), most first."""
-    from whoosh import sorting
-
-    facet = sorting.FieldFacet("outlet", maptype=sorting.Count)
-    groups = searcher.search(article_query, limit=1, groupedby={"outlet": facet}).groups("outlet")
-    counts = {(name.decode() if isinstance(name, bytes) else name) or "": n for name, n in groups.items()}
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+def _size(found) -> int:
+    return len(found.hits) if isinstance(found, Candidates) else found
 
 
 def _period(since: str | None, until: str | None) -> wq.Query | None:
@@ -200,88 +358,4 @@ def _period(since: str | None, until: str | None) -> wq.Query | None:
     end = date_bound(until, end=True) if until else None
     if start and end and start > end:
         raise QueryError(f"--since {since} is after --until {until}")
-    return wq.DateRange("date", start, end)
-
-
-def _articles(searcher, article_query: wq.Query, limit: int, sort: str):
-    if sort == "date":
-        dated = wq.And([article_query, wq.DateRange("date", None, None)])
-        found = searcher.search(dated, limit=limit, sortedby="date", reverse=True)
-        if found.scored_length() < limit:  # then the undated ones, by relevance
-            found.upgrade_and_extend(searcher.search(article_query, limit=limit))
-        return found
-    return searcher.search(article_query, limit=limit)
-
-
-def _collapse(searcher, combined, limit: int, copies_of):
-    """Groups ranked candidates into stories: [(best candidate, [other reports' stored fields])]."""
-    considered = combined[: limit * COLLAPSE_DEPTH]
-    copies = copies_of([c[1] for c in considered])
-    matcher = StoryMatcher(searcher.reader(), copies)
-    groups: list[tuple[tuple, list[dict]]] = []
-    for candidate in considered:
-        fields = candidate[2]
-        for lead, others in groups:
-            if matcher.same(lead[2], fields):
-                others.append(fields)
-                break
-        else:
-            if len(groups) < limit:
-                groups.append((candidate, []))
-    attached = {c[1] for c in considered}
-    for lead, others in groups:
-        for copy_id in copies.get(lead[1], ()):  # copies that did not match the query as well
-            if copy_id not in attached and (stored := searcher.document(id=copy_id)) is not None:
-                others.append(stored)
-                attached.add(copy_id)
-    return groups
-
-
-def _rank(searcher, found, passage_query, request: Request, copies_of=None) -> list[Hit]:
-    ranking, limit, per_hit = request.ranking, request.limit, request.passages
-    if not found.scored_length():
-        return []
-    articles = {hit.docnum: (hit.score or 0.0, hit.fields()) for hit in found}
-    best_article = max(score for score, _ in articles.values()) or 1.0
-    stored = {docnum: fields.get("passages", []) for docnum, (_, fields) in articles.items()}
-    reader = searcher.reader()
-    passage_scores = score_passages(
-        reader, stored, passage_query, ranking.passage_k1, ranking.passage_b, ranking.proximity
-    )
-    best_passage = max((max(s)[0] for s in passage_scores.values()), default=0.0) or 1.0
-    weight = ranking.article_weight
-    combined = []
-    for docnum, (score, fields) in articles.items():
-        scored = sorted(passage_scores.get(docnum, []), key=lambda p: (-p[0], p[1]))
-        mixed = weight * score / best_article + (1 - weight) * (scored[0][0] / best_passage if scored else 0.0)
-        combined.append((mixed, fields["id"], fields, scored))
-    if request.sort == "relevance":
-        combined.sort(key=lambda c: (-c[0], c[1]))
-    groups = _collapse(searcher, combined, limit, copies_of) if copies_of else [(c, []) for c in combined[:limit]]
-
-    terms = match_terms(passage_query, reader, PASSAGE_FIELD)
-    analyzer = searcher.schema[PASSAGE_FIELD].analyzer
-    hits = []
-    for rank, ((mixed, aid, fields, scored), copies) in enumerate(groups, 1):
-        body, spans = fields.get("body", ""), fields.get("passages", [])
-        chosen = scored[:per_hit] or [(0.0, 0)][: len(spans)]  # no passage matched: the lead
-        matches = []
-        for score, number in chosen:
-            start, end = spans[number][0], spans[number][1]
-            text = body[start:end]
-            matches.append(PassageMatch(text, highlight_spans(text, analyzer, terms), number, score))
-        hits.append(
-            Hit(
-                rank=rank,
-                score=mixed,
-                id=aid,
-                path=fields.get("path", ""),
-                title=fields.get("title", ""),
-                date=fields.get("date"),
-                source=fields.get("source"),
-                passages=matches,
-                key=fields.get("key", ""),
-                duplicates=[as_copy(copy) for copy in copies],
-            )
-        )
-    return hits
+    return wq.DateRange(F.DATE, start, end)

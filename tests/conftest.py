@@ -42,7 +42,7 @@ def index_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def built(corpus: Path, index_dir: Path) -> Path:
-    from indexer import build_index
+    from newsgrep.indexer.build import build_index
 
     build_index([str(corpus)], index_dir)
     return index_dir
@@ -60,3 +60,20 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
         text=True,
         timeout=timeout,
     )
+
+
+def search(query: str, index_dir, **options):
+    """One search on a freshly opened Searcher (the CLI's way: open, ask, close)."""
+    from newsgrep import open_index
+
+    with open_index(index_dir) as searcher:
+        return searcher.search(query, **options)
+
+
+def json_hits(stdout: str) -> tuple[list[dict], dict]:
+    """`search --json` output: (the hit records, the summary record that ends it)."""
+    import json
+
+    records = [json.loads(line) for line in stdout.splitlines()]
+    assert records and set(records[-1]) == {"summary"}, "search --json ends with a summary record"
+    return [r for r in records[:-1] if "facets" not in r], records[-1]["summary"]

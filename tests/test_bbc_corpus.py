@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from indexer import build_index, index_stats
-from search import search
-from tests.conftest import needs_shared, run_cli
+from newsgrep.indexer.build import build_index
+from newsgrep.store.stats import index_stats
+from tests.conftest import needs_shared, run_cli, search
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import re
 
 from click.testing import CliRunner
 
-from indexer.store import IndexDir
 from newsgrep.cli import load_commands
-from tests.conftest import run_cli
+from newsgrep.store.layout import IndexDir
+from tests.conftest import json_hits, run_cli
 
 
 def _invoke(*args, env=None):
@@ -24,8 +24,9 @@ def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
 
     found = run_cli("search", "drug cartel pact", "--index", str(index_dir), "--json", "--limit", "5", "--no-collapse")
     assert found.returncode == 0, found.stderr
-    lines = [json.loads(line) for line in found.stdout.splitlines()]
+    lines, summary = json_hits(found.stdout)
     assert [hit["rank"] for hit in lines] == list(range(1, len(lines) + 1)) and len(lines) == 2
+    assert (summary["total"], summary["shown"], summary["estimated"], summary["fallback"]) == (2, 2, False, False)
     for hit in lines:
         assert set(hit) == {"rank", "score", "id", "path", "title", "date", "source", "passages", "duplicates"}
         for passage in hit["passages"]:
@@ -62,7 +63,8 @@ def test_errors_are_one_line_never_a_traceback(tmp_path, built):
 def test_json_output_is_only_json_even_with_fallback(built):
     result = _invoke("search", "cartel zimbabwe", "--index", str(built), "--json")
     assert result.exit_code == 0
-    assert all(json.loads(line) for line in result.stdout.splitlines())
+    hits, summary = json_hits(result.stdout)
+    assert hits and summary["fallback"] is True and summary["all_words"] == 0
     assert "any of them" in result.stderr
 
 
@@ -84,7 +86,7 @@ def test_color_always_and_no_color(built):
 
 def test_passages_option_limits_passages_per_hit(built):
     result = _invoke("search", "cartel", "--index", str(built), "--json", "--passages", "1")
-    assert all(len(json.loads(line)["passages"]) == 1 for line in result.stdout.splitlines())
+    assert all(len(hit["passages"]) == 1 for hit in json_hits(result.stdout)[0])
 
 
 def test_index_env_variable_and_stats_human(built):
@@ -116,7 +118,7 @@ def test_show_prints_fields_and_body(built):
 
 def test_since_and_until_options(built):
     dated = _invoke("search", "cartel", "--index", str(built), "--since", "2009-07", "--until", "2009-07-31", "--json")
-    assert [json.loads(line)["date"] for line in dated.stdout.splitlines()] == ["2009-07-16"]
+    assert [hit["date"] for hit in json_hits(dated.stdout)[0]] == ["2009-07-16"]
     assert _invoke("search", "cartel", "--index", str(built), "--since", "2010").exit_code == 1
     bad = _invoke("search", "cartel", "--index", str(built), "--since", "someday")
     assert bad.exit_code == 2 and "cannot read the date" in bad.stderr
@@ -163,7 +165,7 @@ def test_search_process_skips_imports_it_does_not_need(built):
     assert done.returncode == 0, done.stderr
     assert "LOADED []" in done.stderr
     import_real = (
-        "from newsgrep.lean_imports import trim_whoosh_imports as t; t(); import urllib.request as u; print(u.urlopen)"
+        "from newsgrep.store.whoosh_internals import trim_whoosh_imports as t; t(); import urllib.request as u; print(u.urlopen)"
     )
     assert (
         "function urlopen" in subprocess.run([sys.executable, "-c", import_real], capture_output=True, text=True).stdout

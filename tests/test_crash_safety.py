@@ -12,9 +12,9 @@ import time
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build_index
-from indexer.check import check_index
-from indexer.store import IndexDir
+from newsgrep.indexer.build import build_index
+from newsgrep.indexer.check import check_index
+from newsgrep.store.layout import IndexDir, whoosh_path
 from tests.conftest import CORPUS, run_cli
 
 COPIES = 10  # x 200 bundled Wikinews articles = 2,000 files
@@ -43,7 +43,7 @@ def _start_index(*args):
 
 def _indexed(index_dir):
     """(files with articles in the index, article ids, duplicate ids) read straight from Whoosh."""
-    ix = whoosh_index.open_dir(str(IndexDir(index_dir).current() / "whoosh"))
+    ix = whoosh_index.open_dir(str(whoosh_path(IndexDir(index_dir).current())))
     files, ids = set(), []
     with ix.reader() as reader:
         for _, fields in reader.iter_docs():
@@ -62,7 +62,7 @@ def _wait_for_commit(index_dir, process, timeout=60):
     while time.monotonic() < deadline and process.poll() is None:
         if (index_dir / "CURRENT").exists():
             gen = IndexDir(index_dir).current()
-            if [toc for toc in (gen / "whoosh").glob("_MAIN_*.toc") if toc.name != "_MAIN_0.toc"]:
+            if [toc for toc in whoosh_path(gen).glob("_MAIN_*.toc") if toc.name != "_MAIN_0.toc"]:
                 return
         time.sleep(0.05)
 
@@ -89,7 +89,7 @@ def test_sigkill_at_several_points_then_reindex_gives_exactly_the_files(big_corp
     files, ids, duplicates = _indexed(index_dir)
     assert files == _on_disk(big_corpus) and duplicates == 0 and len(ids) == 200 * COPIES
     assert check_index(index_dir).ok
-    assert not [p for p in (IndexDir(index_dir).current() / "whoosh").iterdir() if p.suffix == ".tmp"]
+    assert not [p for p in (whoosh_path(IndexDir(index_dir).current())).iterdir() if p.suffix == ".tmp"]
 
 
 def test_sigkill_during_incremental_changes_and_rebuild(big_corpus, tmp_path):
@@ -157,7 +157,7 @@ def test_check_finds_and_repairs_duplicates_extras_and_damage(tmp_path):
     build_index([str(root)], index_dir)
     assert check_index(index_dir).ok
 
-    ix = whoosh_index.open_dir(str(IndexDir(index_dir).current() / "whoosh"))
+    ix = whoosh_index.open_dir(str(whoosh_path(IndexDir(index_dir).current())))
     with ix.searcher() as searcher:
         original = searcher.stored_fields(0)
     writer = ix.writer()
@@ -171,7 +171,7 @@ def test_check_finds_and_repairs_duplicates_extras_and_damage(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert check_index(index_dir).ok and len(_indexed(index_dir)[1]) == 2
 
-    for segment in (IndexDir(index_dir).current() / "whoosh").glob("MAIN_*.*"):
+    for segment in (whoosh_path(IndexDir(index_dir).current())).glob("MAIN_*.*"):
         if segment.suffix in (".trm", ".pst", ".col"):
             segment.write_bytes(b"garbage")
     damaged = run_cli("check", "--json", "--index", str(index_dir))

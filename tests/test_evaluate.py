@@ -18,12 +18,12 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from indexer import build_index
-from indexer.errors import PathMissing
-from newsgrep import cmd_eval  # noqa: F401  (registers the command)
 from newsgrep.cli import cli
-from search.evaluate import BadTestCollection, QueryRun, evaluate, measure, read_qrels, read_queries
-from search.searcher import Ranking
+from newsgrep.cli import eval as eval_command  # noqa: F401  (registers the command)
+from newsgrep.errors import PathMissing
+from newsgrep.indexer.build import build_index
+from newsgrep.search.evaluate import BadTestCollection, QueryRun, evaluate, measure, read_qrels, read_queries
+from newsgrep.search.settings import Ranking
 from tests.conftest import run_cli
 
 ARTICLES = {

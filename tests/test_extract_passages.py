@@ -1,13 +1,14 @@
 import datetime as dt
 
-from indexer.extract import extract
-from indexer.passages import MAX_CHARS, sentence_spans, split_passages
-from indexer.records import RawRecord
+from newsgrep.formats import json as json_format
+from newsgrep.formats.records import RawRecord
+from newsgrep.indexer.extract import extract
+from newsgrep.indexer.passages import MAX_CHARS, sentence_spans, split_passages
 from tests.conftest import CORPUS
 
 
 def _text_record(text: str) -> RawRecord:
-    return RawRecord("id1", "/x/a.txt", "", text, "text")
+    return RawRecord("/x/a.txt", "", text, {}, "/x")
 
 
 def test_wikinews_header_gives_title_date_and_source():
@@ -20,22 +21,17 @@ def test_wikinews_header_gives_title_date_and_source():
 
 
 def test_json_record_fields_are_mapped():
-    record = RawRecord(
-        "id2",
-        "/x/f.jsonl",
-        "7",
-        "",
-        "json",
-        {
-            "headline": "Pact offer",
-            "body": "First para.\n\nSecond para.",
-            "published": "2009-07-16T10:37:00Z",
-            "url": "https://www.bbc.co.uk/news/x",
-            "author": "A Reporter",
-        },
-    )
+    feed = {
+        "headline": "Pact offer",
+        "body": "First para.\n\nSecond para.",
+        "published": "2009-07-16T10:37:00Z",
+        "url": "https://www.bbc.co.uk/news/x",
+        "author": "A Reporter",
+    }
+    [record] = json_format.records("/x/f.jsonl", [("7", feed)], [], single=False)
     article = extract(record)
-    assert (article.title, article.source, article.byline, article.key) == ("Pact offer", "bbc", "A Reporter", "7")
+    assert (article.title, article.source, article.byline) == ("Pact offer", "bbc", "A Reporter")
+    assert article.key == "https://www.bbc.co.uk/news/x"  # the record's own id field (its URL) is its key
     assert article.date == dt.datetime(2009, 7, 16)  # dates are days
     assert article.paragraphs == ["First para.", "Second para."]
 
@@ -78,9 +74,9 @@ def test_passage_position_ranges_agree_with_the_index(built):
     position range of the passage whose text holds it."""
     from whoosh import index as whoosh_index
 
-    from indexer.store import IndexDir
+    from newsgrep.store.layout import IndexDir, whoosh_path
 
-    ix = whoosh_index.open_dir(str(IndexDir(built).current() / "whoosh"))
+    ix = whoosh_index.open_dir(str(whoosh_path(IndexDir(built).current())))
     analyzer = ix.schema["body"].analyzer
     with ix.searcher() as searcher:
         reader = searcher.reader()

@@ -1,6 +1,6 @@
-from indexer.analysis import news_analyzer
-from indexer.schema import build_schema
-from search.highlight import MatchTerms, highlight_spans
+from newsgrep.search.highlight import MatchTerms, highlight_spans
+from newsgrep.store.analysis import news_analyzer
+from newsgrep.store.schema import build_schema
 
 ANALYZER = news_analyzer()
 

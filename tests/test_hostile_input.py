@@ -1,16 +1,15 @@
 """Hostile input: random and malformed queries, and files that are broken in every way a feed can break."""
 
-import json
 import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import build_index, index_stats
-from indexer.errors import QueryError
-from search import search
-from tests.conftest import run_cli
+from newsgrep.errors import QueryError
+from newsgrep.indexer.build import build_index
+from newsgrep.store.stats import index_stats
+from tests.conftest import json_hits, run_cli, search
 
 QUERY_PIECES = st.sampled_from(
     [*"ab cx\"()*~?:^[]{}-+!\\/'", "AND ", "OR ", "NOT ", "title:", "date:", "source:", "body:", "nofield:"]
@@ -133,7 +132,7 @@ def test_broken_files_are_each_reported_and_skipped_while_the_rest_is_indexed(tm
     assert index_stats(tmp_path / "ix").articles == 5
     shown = run_cli("search", "harbour", "--index", str(tmp_path / "ix"), "--color", "always")
     assert shown.returncode == 0 and "\x1b]0" not in shown.stdout and "\x1b[2J" not in shown.stdout
-    records = run_cli("search", "harbour", "--index", str(tmp_path / "ix"), "--json").stdout.splitlines()
-    assert all("\x1b" not in json.loads(line)["title"] for line in records)
+    records, _ = json_hits(run_cli("search", "harbour", "--index", str(tmp_path / "ix"), "--json").stdout)
+    assert records and all("\x1b" not in record["title"] for record in records)
     again = build_index(None, tmp_path / "ix")
     assert (again.added, again.updated) == (0, 0)

@@ -5,11 +5,11 @@ import time
 
 import pytest
 
-from indexer import build_index, index_stats
-from indexer.errors import IndexIncompatible, IndexLocked, IndexMissing, PathMissing
-from indexer.store import IndexDir
-from search import search
-from tests.conftest import CORPUS
+from newsgrep.errors import IndexIncompatible, IndexLocked, IndexMissing, PathMissing
+from newsgrep.indexer.build import build_index
+from newsgrep.store.layout import IndexDir
+from newsgrep.store.stats import index_stats
+from tests.conftest import CORPUS, search
 
 
 def _ids(index_dir, query):

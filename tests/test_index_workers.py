@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-from indexer import build_index
-from indexer.check import check_index
-from indexer.store import IndexDir
-from search import search
-from tests.conftest import CORPUS, SEEDS, run_cli
+from newsgrep.indexer.build import build_index
+from newsgrep.indexer.check import check_index
+from newsgrep.store.layout import IndexDir, whoosh_path
+from tests.conftest import CORPUS, SEEDS, run_cli, search
 
 QUERIES = ["election", "Gomez Mont", '"prime minister"', "police AND arrested", "title:fire", "oil prices"]
 
@@ -29,7 +28,7 @@ def _corpus(root):
 
 
 def _manifest(index_dir):
-    db = sqlite3.connect(IndexDir(index_dir).current() / "manifest.sqlite3")
+    db = sqlite3.connect(IndexDir(index_dir).manifest_path())
     try:
         files = db.execute("SELECT path, articles, passages, skipped FROM files ORDER BY path").fetchall()
         signatures = db.execute("SELECT id, path, signature FROM signatures ORDER BY id").fetchall()
@@ -72,8 +71,8 @@ def test_worker_processes_build_the_index_one_process_builds(tmp_path, monkeypat
     one, many = tmp_path / "one", tmp_path / "many"
     # Small batches, chunks and commits: the workers index a commit's batches chunk by chunk, while this
     # process cleans the rest and commits the commit before.
-    monkeypatch.setattr("indexer.writer.CHUNK", 16)
-    monkeypatch.setattr("indexer.writer.BATCH", 13)
+    monkeypatch.setattr("newsgrep.indexer.pipeline.CHUNK", 16)
+    monkeypatch.setattr("newsgrep.indexer.pipeline.BATCH", 13)
     first = build_index([str(corpus)], many, processes=2, commit_every=37)
     assert build_index([str(corpus)], one, processes=1, commit_every=37).added == first.added > 200
     _same(one, many)
@@ -94,13 +93,13 @@ def test_worker_processes_build_the_index_one_process_builds(tmp_path, monkeypat
     assert (again.updated, again.removed, again.added) == (15, 10, 20)
     _same(one, many)
     assert search('"corrected after publication"', many).total == 15
-    assert not [p for p in (IndexDir(many).current() / "whoosh").iterdir() if p.suffix == ".tmp"]
+    assert not [p for p in (whoosh_path(IndexDir(many).current())).iterdir() if p.suffix == ".tmp"]
 
 
 def _committed(index_dir):
     if not (index_dir / "CURRENT").exists():
         return False
-    whoosh_dir = IndexDir(index_dir).current() / "whoosh"
+    whoosh_dir = whoosh_path(IndexDir(index_dir).current())
     return any(toc.name != "_MAIN_0.toc" for toc in whoosh_dir.glob("_MAIN_*.toc"))
 
 
@@ -146,7 +145,7 @@ def test_ctrl_c_stops_the_workers_at_once_and_the_next_run_completes(tmp_path):
     done = run_cli("index", "--index", str(index_dir), "--json")
     assert done.returncode == 0, done.stderr
     assert check_index(index_dir).ok
-    assert not [p for p in (IndexDir(index_dir).current() / "whoosh").iterdir() if p.suffix == ".tmp"]
+    assert not [p for p in (whoosh_path(IndexDir(index_dir).current())).iterdir() if p.suffix == ".tmp"]
 
 
 @pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task"), reason="needs Linux's /proc")

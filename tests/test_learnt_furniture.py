@@ -1,9 +1,9 @@
 """Furniture learnt from the corpus: recurring lines and glued menus go, incrementally, and copies stay."""
 
-from indexer import build_index
-from indexer.learnt_furniture import MIN_REPEATS, line_key, prefix_cuts
-from search import search
-from search.articles import stored_articles
+from newsgrep import open_index
+from newsgrep.indexer.build import build_index
+from newsgrep.indexer.learnt_furniture import MIN_REPEATS, line_key, prefix_cuts
+from tests.conftest import search
 
 MENU = "Americas Africa Europe Middle East South Asia Asia Pacific"
 FOOTER = "Follow the Daily Planet on Mastodon for more"
@@ -24,7 +24,8 @@ def _write(folder, number):
 
 
 def _titles(index_dir, folder):
-    return sorted(stored_articles(str(path), index_dir)[0].title for path in folder.glob("*.txt"))
+    with open_index(index_dir) as searcher:
+        return sorted(searcher.articles(str(path))[0].title for path in folder.glob("*.txt"))
 
 
 def test_glued_menu_cut_points_include_the_glue():

@@ -6,11 +6,9 @@ import shutil
 
 import pytest
 
-from indexer import build_index
-from search import search
-from search.related import similar
-from search.timeline import timeline
-from tests.conftest import CORPUS, SEEDS, needs_shared, run_cli
+from newsgrep import open_index
+from newsgrep.indexer.build import build_index
+from tests.conftest import CORPUS, SEEDS, json_hits, needs_shared, run_cli, search
 
 VOA = "mexico-vows-never-to-cut-deals.txt"
 BBC_SEED = "bbc-mexico-rejects-drug-gang-deal.txt"
@@ -63,7 +61,7 @@ def test_a_lightly_edited_copy_collapses_with_its_original_and_other_stories_do_
 def test_json_hits_carry_duplicates(news):
     _, ix = news
     done = run_cli("search", "Gomez Mont", "--json", "--index", str(ix))
-    [record] = [json.loads(line) for line in done.stdout.splitlines()]
+    [record], _ = json_hits(done.stdout)
     [copy] = record["duplicates"]
     assert set(copy) == {"id", "path", "source", "date"}
     assert copy["path"].endswith((VOA, BBC_SEED)) and not record["path"].endswith(copy["path"].rsplit("/", 1)[1])
@@ -72,9 +70,11 @@ def test_json_hits_carry_duplicates(news):
 def test_similar_lists_the_other_seed_first(news):
     root, ix = news
     for mine, other in ((VOA, BBC_SEED), (BBC_SEED, VOA)):
-        hits = similar(str(root / "seeds" / mine), ix, limit=5).hits
+        with open_index(ix) as searcher:
+            hits = searcher.similar(str(root / "seeds" / mine), limit=5).hits
         assert hits[0].path.endswith(other)
-    copies = similar(str(root / "edited" / "sarkisian-copy.txt"), ix, limit=3).hits
+    with open_index(ix) as searcher:
+        copies = searcher.similar(str(root / "edited" / "sarkisian-copy.txt"), limit=3).hits
     assert copies[0].path.endswith("wikinews-100018.txt") and copies[0].near_duplicate is True
     done = run_cli("similar", str(root / "seeds" / VOA), "--json", "--index", str(ix), "-n", "2")
     first = json.loads(done.stdout.splitlines()[0])
@@ -93,7 +93,8 @@ def test_sort_by_date_and_relative_dates(news):
 
 def test_timeline_counts_per_month(news):
     _, ix = news
-    chart = timeline("election", ix)
+    with open_index(ix) as searcher:
+        chart = searcher.timeline("election")
     labels = [label for label, _ in chart.counts]
     assert labels == sorted(labels) and all(re.fullmatch(r"\d{4}-\d{2}", label) for label in labels)
     assert sum(count for _, count in chart.counts) + chart.undated == chart.total > 10
@@ -137,9 +138,10 @@ def test_timeline_reads_dates_past_a_segment_of_undated_articles(tmp_path):
         (dated / f"d{i}.txt").write_text(f"Harbour vote {i}\n\n2009-0{i + 1}-15\n\nThe harbour election results.\n")
     build_index([undated], tmp_path / "ix")
     build_index([undated, dated], tmp_path / "ix")
-    from indexer.stats import index_stats
+    from newsgrep.store.stats import index_stats
 
     assert index_stats(tmp_path / "ix").segments >= 2  # the case being tested: dated articles in a later segment
-    chart = timeline("harbour election", tmp_path / "ix")
+    with open_index(tmp_path / "ix") as searcher:
+        chart = searcher.timeline("harbour election")
     assert chart.undated == 3 and chart.total == 6
     assert chart.counts == [("2009-01", 1), ("2009-02", 1), ("2009-03", 1)]

@@ -4,9 +4,9 @@ import pytest
 from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
-from indexer.errors import QueryError
-from indexer.schema import build_schema
-from search.parse import parse_query
+from newsgrep.errors import QueryError
+from newsgrep.search.parse import parse_query
+from newsgrep.store.schema import build_schema
 
 SCHEMA = build_schema()
 

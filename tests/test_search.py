@@ -1,8 +1,8 @@
 import pytest
 
-from indexer import build_index
-from indexer.errors import QueryError
-from search import search
+from newsgrep.errors import QueryError
+from newsgrep.indexer.build import build_index
+from tests.conftest import search
 
 
 def _titles(result):

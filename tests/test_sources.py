@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.records import Skip, SourceFile
-from indexer.sources import SkipFile, decode, find_files, raw_records
+from newsgrep.formats.decoding import decode
+from newsgrep.formats.records import Skip, SkipFile
+from newsgrep.indexer.records import SourceFile
+from newsgrep.indexer.sources import find_files, raw_records
 
 
 def _source(path: Path) -> SourceFile:
@@ -53,7 +55,7 @@ def test_jsonl_bad_lines_are_skipped_and_good_ones_kept(tmp_path):
     skips: list[Skip] = []
     records = raw_records(_source(path), path.read_bytes(), skips)
     assert [r.key for r in records] == ["a1", "line 4"]
-    assert len({r.id for r in records}) == 2
+    assert len({(r.path, r.key) for r in records}) == 2
     assert [s.path.rsplit(":", 1)[1] for s in skips] == ["2", "3"]
 
 

@@ -5,12 +5,12 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import run_cli
+from tests.conftest import json_hits, run_cli
 
 
 def _search_ids(index_dir, query):
     done = run_cli("search", query, "--index", str(index_dir), "--json")
-    return [line for line in done.stdout.splitlines()] if done.returncode == 0 else []
+    return [hit["id"] for hit in json_hits(done.stdout)[0]] if done.returncode == 0 else []
 
 
 def _eventually(check, timeout=20.0):

@@ -1,7 +1,7 @@
 """The text analyzer shared by indexing and searching: tokens, lower case, accents folded, stop words, stems.
 
 It is pickled into the index's schema, so the names here are part of the index format: renaming or
-moving them makes old indexes unreadable (bump `schema.SCHEMA_VERSION` when they change).
+moving them makes old indexes unreadable (bump `newsgrep.store.schema.SCHEMA_VERSION` when they change).
 """
 
 from __future__ import annotations

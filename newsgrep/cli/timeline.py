@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from newsgrep.cli import cli, index_option
-
-BAR_WIDTH = 40
+from newsgrep.cli import cli, index_option, printer
 
 
 @cli.command("timeline")
@@ -21,19 +18,9 @@ BAR_WIDTH = 40
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: counts per period, undated, total.")
 def timeline_command(query, index_dir, by, since, until, as_json):
     """How many articles match QUERY per month (or day, or year). Exit status: 0 some, 1 none, 2 error."""
-    from search.timeline import timeline
+    from newsgrep.search.searcher import open_index
 
-    chart = timeline(" ".join(query), index_dir, by=by, since=since, until=until)
-    if chart.fallback:
-        click.echo("newsgrep: no article has all the words; counting articles with any of them", err=True)
-    if as_json:
-        click.echo(json.dumps(chart.to_dict()))
-    else:
-        peak = max((count for _, count in chart.counts), default=0)
-        for label, count in chart.counts:
-            bar = "█" * round(BAR_WIDTH * count / peak) if peak else ""
-            if count and not bar:
-                bar = "▏"
-            click.echo(f"{label:<10} {bar} {count}")
-        click.echo(f"{chart.total} matching articles, {chart.undated} undated")
+    with open_index(index_dir) as searcher:
+        chart = searcher.timeline(" ".join(query), by=by, since=since, until=until)
+    printer(as_json).timeline(chart)
     sys.exit(0 if chart.total else 1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 
 import click
 
-from newsgrep.cli import cli, index_option
+from newsgrep.cli import cli, color_option, index_option, printer
 
 
 @cli.command("similar")
@@ -18,17 +17,13 @@ from newsgrep.cli import cli, index_option
     "-k", "--passages", default=1, show_default=True, type=click.IntRange(1, 20), help="Passages per article."
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article, as `search --json`.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@color_option
 def similar_command(article, index_dir, limit, passages, as_json, color):
     """Articles like ARTICLE (an id from search results, or a file's path): the same story or topic,
     near-duplicates first (marked "copy"). Exit status: 0 found, 1 none, 2 error."""
-    from search.related import similar
-    from search.render import render_human, render_json, use_color
+    from newsgrep.search.searcher import open_index
 
-    result = similar(article, index_dir, limit=limit, passages=passages)
-    if as_json:
-        render_json(result, click.echo)
-    else:
-        colored = use_color(color, sys.stdout)
-        render_human(result, functools.partial(click.echo, color=colored), colored)
+    with open_index(index_dir) as searcher:
+        result = searcher.similar(article, limit=limit, passages=passages)
+    printer(as_json, color).search(result)
     sys.exit(0 if result.hits else 1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from newsgrep.cli import cli, index_option
+from newsgrep.cli import cli, index_option, printer
 
 
 @cli.command("index")
@@ -38,8 +37,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
     Only new, changed and removed files are touched. Files that cannot be read are reported and
     skipped. With no PATHS and no index yet, the bundled ./corpus is indexed.
     """
-    from indexer import build_index
-    from search.render import display_path
+    from newsgrep.indexer.build import build_index
 
     with _progress(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
         report = build_index(
@@ -51,27 +49,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
             commit_every=commit_every,
             processes=jobs,
         )
-    report_skips(report.skips, display_path, shown=None if as_json else SKIPS_SHOWN)
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-    elif not quiet:
-        roots = ", ".join(display_path(r) for r in report.roots)
-        click.echo(
-            f"{'rebuilt' if report.rebuilt else 'indexed'} {roots}: {report.added} added, {report.updated} updated, "
-            f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped"
-            f"{f', {report.refreshed} refreshed' if report.refreshed else ''}; "
-            f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
-        )
-
-
-SKIPS_SHOWN = 20  # a feed with thousands of empty records names the first ones, then counts the rest
-
-
-def report_skips(skips, display_path, shown: int | None = SKIPS_SHOWN) -> None:
-    for skip in skips if shown is None else skips[:shown]:
-        click.echo(f"newsgrep: skipped {display_path(skip.path)}: {skip.reason}", err=True)
-    if shown is not None and len(skips) > shown:
-        click.echo(f"newsgrep: ... and {len(skips) - shown} more skipped (all of them with --json)", err=True)
+    printer(as_json).index_report(report, quiet=quiet)
 
 
 class _progress:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.learnt_furniture import pack, unpack
+from newsgrep.store import duplicates
 
 
 @dataclass
@@ -114,34 +115,29 @@ class Manifest:
             " COALESCE(SUM(articles), 0), COALESCE(SUM(passages), 0) FROM files"
         ).fetchone()
 
-    # learnt furniture (see indexer.learnt_furniture) -------------------------------------------------
+    # learnt furniture (see newsgrep.indexer.learnt_furniture) ---------------------------------------
     def furniture_counts(self, site: str) -> dict[int, int]:
         return dict(self.db.execute("SELECT key, count FROM furniture WHERE site = ?", (site,)))
 
     def file_keys(self, path: str) -> list[tuple[str, list[int]]]:
         rows = self.db.execute("SELECT site, keys FROM file_keys WHERE path = ?", (path,))
-        return [(site, unpack(blob)) for site, blob in rows]
+        return [(site, _unpack_keys(blob)) for site, blob in rows]
 
     def keys_of_sites(self, sites: set[str]):
         """(path, site, keys) of every file with articles of these sites."""
         for site in sites:
             for path, blob in self.db.execute("SELECT path, keys FROM file_keys WHERE site = ?", (site,)):
-                yield path, site, unpack(blob)
+                yield path, site, _unpack_keys(blob)
 
-    def furniture_share(self) -> tuple[int, int]:
-        """(keys counted, keys that are furniture)."""
-        from indexer.learnt_furniture import MIN_REPEATS
-
+    def furniture_share(self, threshold: int) -> tuple[int, int]:
+        """(keys counted, keys counted `threshold` times or more: furniture)."""
         return self.db.execute(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE count >= ?) FROM furniture", (MIN_REPEATS,)
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE count >= ?) FROM furniture", (threshold,)
         ).fetchone()
 
-    # near-duplicate signatures (see indexer.duplicates) ----------------------------------------------
+    # near-duplicate signatures (see newsgrep.store.duplicates) ---------------------------------------
     def copies(self, article_ids: list[str]) -> dict[str, list[str]]:
         """{id: ids of its near-duplicates}: articles sharing an LSH band whose signatures agree enough."""
-        from indexer.duplicates import THRESHOLD, similarity
-        from indexer.duplicates import unpack as unpack_signature
-
         if not article_ids:
             return {}
         marks = ",".join("?" * len(article_ids))
@@ -155,7 +151,7 @@ class Manifest:
         wanted = sorted({i for pair in pairs for i in pair})
         marks = ",".join("?" * len(wanted))
         signatures = {
-            i: unpack_signature(blob)
+            i: duplicates.unpack(blob)
             for i, blob in self.db.execute(f"SELECT id, signature FROM signatures WHERE id IN ({marks})", wanted)
         }
         found: dict[str, list[str]] = {}
@@ -163,7 +159,7 @@ class Manifest:
             if (
                 mine in signatures
                 and other in signatures
-                and similarity(signatures[mine], signatures[other]) >= THRESHOLD
+                and duplicates.similarity(signatures[mine], signatures[other]) >= duplicates.THRESHOLD
             ):
                 found.setdefault(mine, []).append(other)
         return {i: sorted(others) for i, others in found.items()}
@@ -175,7 +171,7 @@ class Manifest:
         forgotten: list[str],
         keys: dict[str, list[tuple[str, list[int]]]] | None = None,
         furniture: dict[tuple[str, int], int] | None = None,
-        signatures: dict[str, list[tuple[str, bytes]]] | None = None,  # packed: indexer.duplicates.pack
+        signatures: dict[str, list[tuple[str, bytes]]] | None = None,  # packed: duplicates.pack
     ) -> None:
         """Records and forgets files (with their furniture keys) and stores changed furniture counts, in
         one transaction, and stamps the update time."""
@@ -190,10 +186,8 @@ class Manifest:
             self.db.executemany("DELETE FROM file_keys WHERE path = ?", [(p,) for p in [*forgotten, *keys]])
             self.db.executemany(
                 "INSERT INTO file_keys VALUES (?, ?, ?)",
-                [(path, site, pack(site_keys)) for path, by_site in keys.items() for site, site_keys in by_site],
+                [(path, site, _pack_keys(site_keys)) for path, by_site in keys.items() for site, site_keys in by_site],
             )
-            from indexer.duplicates import band_keys
-            from indexer.duplicates import unpack as unpack_signature
 
             replaced = [(path,) for path in [*forgotten, *signatures]]
             self.db.executemany("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", replaced)
@@ -208,7 +202,7 @@ class Manifest:
                     (key, aid)
                     for articles in signatures.values()
                     for aid, sig in articles
-                    for key in band_keys(unpack_signature(sig))
+                    for key in duplicates.band_keys(duplicates.unpack(sig))
                 ),
             )
             if furniture:
@@ -221,3 +215,13 @@ class Manifest:
                     [(site, key) for (site, key), count in furniture.items() if count <= 0],
                 )
             self._set("updated", time.time())
+
+
+def _pack_keys(keys: list[int]) -> bytes:
+    return array("q", keys).tobytes()
+
+
+def _unpack_keys(blob: bytes) -> list[int]:
+    keys = array("q")
+    keys.frombytes(blob)
+    return keys.tolist()

@@ -6,8 +6,9 @@ import datetime as dt
 import os
 from dataclasses import asdict, dataclass
 
-from indexer.manifest import Manifest
-from indexer.store import IndexDir, resolve_index_dir
+from newsgrep.store import whoosh_internals
+from newsgrep.store.layout import IndexDir, resolve_index_dir, whoosh_path
+from newsgrep.store.manifest import Manifest
 
 
 @dataclass
@@ -32,12 +33,12 @@ def index_stats(index_dir=None) -> IndexStats:
     gen = index.current()
     with ix.searcher() as searcher:
         articles = searcher.doc_count()
-    segments = len(ix._segments())
-    with Manifest(gen / "manifest.sqlite3") as manifest:
+    segments = whoosh_internals.segment_count(ix)
+    with Manifest(index.manifest_path(gen)) as manifest:
         files, skipped, _, passages = manifest.counts()
         roots = manifest.roots()
         updated = manifest.updated()
-    size = sum(entry.stat().st_size for entry in os.scandir(gen / "whoosh") if entry.is_file())
-    size += sum(os.path.getsize(p) for p in gen.glob("manifest.sqlite3*"))
+    size = sum(entry.stat().st_size for entry in os.scandir(whoosh_path(gen)) if entry.is_file())
+    size += sum(os.path.getsize(p) for p in gen.glob(index.manifest_path(gen).name + "*"))
     when = dt.datetime.fromtimestamp(updated, dt.UTC).isoformat(timespec="seconds") if updated else None
     return IndexStats(str(index.path), articles, passages, roots, size, when, files, skipped, segments)

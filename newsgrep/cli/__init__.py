@@ -19,7 +19,7 @@ class NewsgrepGroup(click.Group):
     """Turns newsgrep's errors into one line on stderr and exit code 2."""
 
     def invoke(self, ctx):
-        from indexer.errors import NewsgrepError
+        from newsgrep.errors import NewsgrepError
 
         try:
             return super().invoke(ctx)
@@ -52,6 +52,21 @@ index_option = click.option(
     type=click.Path(file_okay=False),
     help="Index directory (default: $NEWSGREP_INDEX, else the nearest .newsgrep here or above, else ./.newsgrep).",
 )
+color_option = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
+)
+
+
+def printer(as_json: bool = False, color: str = "never"):
+    """The printer a command's options ask for (newsgrep.render)."""
+    from newsgrep.render import printer as make_printer
+    from newsgrep.render.text import use_color
+
+    return make_printer(as_json, use_color(color, sys.stdout))
 
 
 @click.group(cls=NewsgrepGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,23 +83,23 @@ def cli() -> None:
 
 def load_commands() -> click.Group:
     """The group with every command registered (each command module adds itself on import)."""
-    from newsgrep import (  # noqa: F401
-        cmd_check,
-        cmd_eval,
-        cmd_index,
-        cmd_search,
-        cmd_show,
-        cmd_similar,
-        cmd_stats,
-        cmd_timeline,
-        cmd_watch,
+    from newsgrep.cli import (  # noqa: F401
+        check,
+        eval,
+        index,
+        search,
+        show,
+        similar,
+        stats,
+        timeline,
+        watch,
     )
 
     return cli
 
 
 def main() -> None:
-    from newsgrep.lean_imports import trim_whoosh_imports
+    from newsgrep.store.whoosh_internals import trim_whoosh_imports
 
     trim_whoosh_imports()
     load_commands().main(prog_name="newsgrep")

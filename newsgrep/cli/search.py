@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 
 import click
 
-from newsgrep.cli import cli, index_option
+from newsgrep.cli import cli, color_option, index_option, printer
 
 
 @cli.command("search")
@@ -31,14 +30,8 @@ from newsgrep.cli import cli, index_option
     "--no-collapse", is_flag=True, help="Show copies and other outlets' reports of a story as hits of their own."
 )
 @click.option("--by", "by", type=click.Choice(["source"]), help="Also count the matching articles per source.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per article, in rank order.")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
-)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article, in rank order, then a summary.")
+@color_option
 def search_command(query, index_dir, limit, passages, any_word, since, until, sort, no_collapse, by, as_json, color):
     """Search the index for QUERY and print the best articles with their best passages.
 
@@ -47,31 +40,19 @@ def search_command(query, index_dir, limit, passages, any_word, since, until, so
     title:word  source:bbc  date:2009-07  date:[2009-07-01 TO 2009-07-31]  negotiat*  calderon~
     Exit status: 0 if something matched, 1 if nothing did, 2 on error.
     """
-    from search import search
-    from search.render import render_human, render_json, use_color
-    from search.results import fallback_note
+    from newsgrep.search.searcher import open_index
 
-    result = search(
-        " ".join(query),
-        index_dir,
-        limit=limit,
-        passages=passages,
-        operator="or" if any_word else "and",
-        since=since,
-        until=until,
-        sort=sort,
-        collapse=not no_collapse,
-        facets=(by,) if by else (),
-    )
-    if result.fallback:
-        click.echo(f"newsgrep: {fallback_note(result)}", err=True)
-    if result.suggestion:
-        click.echo(f"newsgrep: did you mean: {result.suggestion}", err=True)
-    if as_json:
-        render_json(result, click.echo)
-    else:
-        colored = use_color(color, sys.stdout)
-        render_human(result, functools.partial(click.echo, color=colored), colored)
-        if not result.hits:
-            click.echo(f"newsgrep: no article matches {result.query!r}", err=True)
+    with open_index(index_dir) as searcher:
+        result = searcher.search(
+            " ".join(query),
+            limit=limit,
+            passages=passages,
+            operator="or" if any_word else "and",
+            since=since,
+            until=until,
+            sort=sort,
+            collapse=not no_collapse,
+            facets=(by,) if by else (),
+        )
+    printer(as_json, color).search(result)
     sys.exit(0 if result.hits else 1)

@@ -3,24 +3,33 @@ and comments, and reads titles, dates, site names and authors from meta tags and
 
 from __future__ import annotations
 
+from newsgrep.formats.decoding import decode
+from newsgrep.formats.fields import folder_site
+from newsgrep.formats.records import RawRecord, Skip, SkipFile
 
-class NotAnArticle(Exception):
-    pass
+NAME = "html"
+EXTENSIONS = (".html", ".htm")
+
+
+def read(path: str, data: bytes, skips: list[Skip]) -> list[RawRecord]:
+    text, fields = from_html(decode(data))
+    return [RawRecord(path, "", text, fields, folder_site(path))]
 
 
 def from_html(page: str) -> tuple[str, dict]:
-    """(body text with one paragraph a line, metadata fields title/date/source/byline/url)."""
+    """(body text with one paragraph a line, metadata fields title/date/source/byline/url); raises
+    SkipFile when the page holds no article text."""
     import trafilatura
 
     document = trafilatura.bare_extraction(
         page, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
     if document is None:
-        raise NotAnArticle("no article text found in the HTML")
+        raise SkipFile("no article text found in the HTML")
     found = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     text = found.get("text") or ""
     if not text.strip():
-        raise NotAnArticle("no article text found in the HTML")
+        raise SkipFile("no article text found in the HTML")
     fields = {
         "title": found.get("title"),
         "date": found.get("date"),

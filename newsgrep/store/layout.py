@@ -5,7 +5,7 @@
       CURRENT             the name of the live generation, replaced atomically
       lock                held (flock) by the one process writing; holds its pid and command
       gen-000001/whoosh/  the Whoosh index
-      gen-000001/manifest.sqlite3   roots and indexed files (see indexer.manifest)
+      gen-000001/manifest.sqlite3   roots and indexed files (see newsgrep.store.manifest)
 
 A rebuild writes a new generation beside the live one and switches CURRENT when it is complete, so
 searches keep working and a crash mid-rebuild loses nothing.
@@ -22,10 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.errors import IndexIncompatible, IndexLocked, IndexMissing
+from newsgrep.errors import IndexIncompatible, IndexLocked, IndexMissing
 
 DEFAULT_DIRNAME = ".newsgrep"
 FORMAT = 1
+WHOOSH = "whoosh"  # a generation's Whoosh index folder
+MANIFEST = "manifest.sqlite3"  # a generation's manifest
 
 
 def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -45,7 +47,7 @@ def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def _format_record() -> dict:
-    from indexer.schema import SCHEMA_VERSION
+    from newsgrep.store.schema import SCHEMA_VERSION
 
     return {"format": FORMAT, "schema": SCHEMA_VERSION}
 
@@ -86,6 +88,10 @@ class IndexDir:
             raise IndexIncompatible(f"the index at {self.path} is damaged (no {name}/): run `newsgrep index --rebuild`")
         return gen
 
+    def manifest_path(self, gen: Path | None = None) -> Path:
+        """The manifest of `gen` (default: the live generation)."""
+        return (gen or self.current()) / MANIFEST
+
     def open_whoosh(self):
         """The live Whoosh index, for reading."""
         from whoosh import index as whoosh_index
@@ -93,7 +99,7 @@ class IndexDir:
         for attempt in range(3):
             gen = self.current()
             try:
-                return whoosh_index.open_dir(str(gen / "whoosh"))
+                return whoosh_index.open_dir(str(whoosh_path(gen)))
             except FileNotFoundError:
                 if attempt == 2:
                     raise
@@ -117,13 +123,13 @@ class IndexDir:
         """Creates an empty generation directory (not yet live) with an empty Whoosh index in it."""
         from whoosh import index as whoosh_index
 
-        from indexer.schema import build_schema
+        from newsgrep.store.schema import build_schema
 
         self.path.mkdir(parents=True, exist_ok=True)
         numbers = [int(p.name.split("-")[1]) for p in self.generations()]
         gen = self.path / f"gen-{max(numbers, default=0) + 1:06d}"
-        (gen / "whoosh").mkdir(parents=True)
-        whoosh_index.create_in(str(gen / "whoosh"), build_schema())
+        whoosh_path(gen).mkdir(parents=True)
+        whoosh_index.create_in(str(whoosh_path(gen)), build_schema())
         return gen
 
     def make_live(self, gen: Path) -> None:
@@ -163,6 +169,11 @@ class IndexDir:
             yield self
         finally:
             os.close(fd)
+
+
+def whoosh_path(gen: Path) -> Path:
+    """The Whoosh index folder of a generation."""
+    return gen / WHOOSH
 
 
 def _holder(fd: int) -> str:

@@ -7,7 +7,7 @@ import threading
 
 import click
 
-from newsgrep.cli import cli, index_option
+from newsgrep.cli import cli, index_option, printer
 
 
 @cli.command("watch")
@@ -30,9 +30,7 @@ from newsgrep.cli import cli, index_option
 def watch_command(paths, index_dir, debounce, settle):
     """Index PATHS (or the remembered roots), then keep indexing new, changed and removed articles until
     interrupted. Ctrl-C lets a run in progress commit, then exits."""
-    from indexer.watch import watch
-    from newsgrep.cmd_index import report_skips
-    from search.render import display_path
+    from newsgrep.indexer.watch import watch
 
     stop = threading.Event()
 
@@ -45,16 +43,6 @@ def watch_command(paths, index_dir, debounce, settle):
     signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, interrupted)
 
-    def show(report) -> None:
-        report_skips(report.skips, display_path)
-        if not (report.added or report.updated or report.removed or report.refreshed or report.skips):
-            return
-        click.echo(
-            f"indexed: {report.added} added, {report.updated} updated, {report.removed} removed, "
-            f"{report.unchanged} unchanged, {report.skipped} skipped, {report.deferred} still being written; "
-            f"{report.articles} articles ({report.seconds:.1f} s)"
-        )
-
     click.echo("newsgrep: watching; Ctrl-C to stop", err=True)
-    watch(list(paths) or None, index_dir, debounce=debounce, settle=settle, stop=stop, on_report=show)
+    watch(list(paths) or None, index_dir, debounce=debounce, settle=settle, stop=stop, on_report=printer().watch_report)
     click.echo("newsgrep: stopped", err=True)

@@ -1,0 +1,112 @@
+"""Brings an index up to date with its roots: `build_index`, what `newsgrep index` runs.
+
+It holds the index's lock, picks the generation to write (the live one, or a new one for a first
+build or a rebuild, switched to when complete), plans the run and feeds it through the pipeline.
+Work is committed in batches; after each Whoosh commit the manifest records the batch, so a run
+that dies loses at most the batch in flight, which the next run redoes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+
+from newsgrep.errors import NewsgrepError, PathMissing
+from newsgrep.indexer.pipeline import Pipeline, Progress, remove_temp_folders
+from newsgrep.indexer.plan import default_roots, merge_roots, plan_run
+from newsgrep.indexer.report import IndexReport
+from newsgrep.indexer.workers import Workers, worker_count
+from newsgrep.store.layout import IndexDir, resolve_index_dir, whoosh_path
+from newsgrep.store.manifest import Manifest
+
+COMMIT_EVERY = 30_000  # with worker processes; fewer, bigger segments that Whoosh will not merge again
+PARALLEL_FROM = 1000  # files to index from which worker processes pay for their start
+WORKER_WRITER = {"limitmb": 64, "compound": False}  # each worker's postings in memory before spilling to disk
+
+
+def build_index(
+    paths: list[str] | None = None,
+    index_dir: str | os.PathLike | None = None,
+    *,
+    rebuild: bool = False,
+    wait: float | None = None,
+    progress: Progress | None = None,
+    commit_every: int = COMMIT_EVERY,
+    settle: float = 0.0,
+    processes: int | None = None,
+) -> IndexReport:
+    """Indexes `paths` (added to the roots the index remembers), or re-scans the remembered roots.
+
+    Only new, changed and removed files are touched; `rebuild` starts a new index from scratch and
+    switches to it when complete. Files modified less than `settle` seconds ago may still be being
+    written: they are left for a later run (counted in `deferred`). Articles are indexed by `processes`
+    worker processes beside this one (default: one per core when there are PARALLEL_FROM files or more
+    to index; 1: none, all in this process). `wait` is how long to wait for another writer (None: not
+    at all). Raises NewsgrepError for problems the user must fix.
+    """
+    started = time.monotonic()
+    new_roots = [os.path.abspath(p) for p in paths or []]
+    for root in new_roots:
+        if not os.path.exists(root):
+            raise PathMissing(f"no such file or folder: {root}")
+    index = IndexDir(resolve_index_dir(index_dir))
+    with index.lock(wait):
+        existed = index.exists()
+        if existed and not rebuild:
+            index.check_format()
+            gen = index.current()
+            index.remove_stale_generations()  # left by a rebuild that died
+        else:
+            old_roots = _remembered_roots(index) if existed else []
+            if not new_roots:
+                new_roots = old_roots
+            gen = index.new_generation()
+            if not existed:
+                index.make_live(gen)  # a first build is searchable from its first commit on
+        with Manifest(index.manifest_path(gen)) as manifest:
+            roots = merge_roots(manifest.roots(), new_roots) or default_roots()
+            manifest.set_roots(roots)
+            report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
+            _update(gen, manifest, report, progress, commit_every, settle, not existed or rebuild, processes)
+            report.articles = manifest.counts()[2]
+        if rebuild and existed:
+            index.make_live(gen)
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def _remembered_roots(index: IndexDir) -> list[str]:
+    try:
+        with Manifest(index.manifest_path(index.current(check=False))) as manifest:
+            return manifest.roots()
+    except (NewsgrepError, OSError, sqlite3.Error):
+        return []
+
+
+def _update(gen, manifest, report, progress, commit_every, settle, fresh, processes) -> None:
+    plan = plan_run(manifest, report.roots, report, settle)
+    if not plan.todo and not plan.gone:
+        return
+    from whoosh import index as whoosh_index
+
+    whoosh_dir = whoosh_path(gen)
+    remove_temp_folders(whoosh_dir)
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    count = processes if processes is not None else (worker_count() if len(plan.todo) >= PARALLEL_FROM else 1)
+    workers = Workers(str(whoosh_dir), count, WORKER_WRITER) if count > 1 and plan.todo else None
+    pipeline = Pipeline(
+        ix, manifest, report, fresh=fresh, workers=workers, commit_every=commit_every, progress=progress
+    )
+    try:
+        pipeline.run(plan)
+    except BaseException:
+        if workers is not None:
+            workers.close(abort=True)  # Ctrl-C, a failed worker: what they hold is not committed anyway
+            workers = None
+        raise
+    finally:
+        if workers is not None:
+            workers.close()
+    pipeline.refresh_stale(plan.found)
+    pipeline.finish_progress()

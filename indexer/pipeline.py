@@ -1,0 +1,152 @@
+"""The indexing pipeline of one run: files are loaded and cleaned batch by batch in this process and
+their articles indexed here or, for big runs, handed in chunks to worker processes that write them
+into segments of their own while this process goes on with the next batch; a commit takes the
+deletions, the articles (or the workers' segments) and then the manifest's record of them.
+
+A batch is learnt from, then cleaned; a commit holds one batch (in this process) or, with workers,
+as many as `commit_every` files (each worker's part of them in one segment: fewer, bigger segments).
+Afterwards the files whose learnt furniture changed meanwhile are re-extracted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from newsgrep.indexer.batch import Commit, Loader
+from newsgrep.indexer.learnt_furniture import Counts
+from newsgrep.indexer.plan import Plan, Planned
+from newsgrep.indexer.records import SourceFile
+from newsgrep.indexer.report import IndexReport
+from newsgrep.indexer.workers import Workers
+from newsgrep.store.manifest import Manifest
+
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+CHUNK = 250  # articles handed to the workers at a time
+BATCH = 10_000  # files loaded (and their lines counted, for learnt furniture) before any is cleaned
+
+
+class Pipeline:
+    """One run's way from planned files to commits."""
+
+    def __init__(
+        self,
+        ix,
+        manifest: Manifest,
+        report: IndexReport,
+        *,
+        fresh: bool,
+        workers: Workers | None,
+        commit_every: int,
+        progress: Progress | None,
+    ):
+        self.ix, self.manifest, self.report = ix, manifest, report
+        self.fresh, self.workers, self.commit_every, self.progress = fresh, workers, commit_every, progress
+        self.counts = Counts(manifest.furniture_counts)
+        self.loader = Loader(manifest, self.counts, report)
+        self.extracted_at: dict[str, int] = {}  # file -> the batch (furniture epoch) it was cleaned in
+        self.done = self.total = 0
+        self.sent: Commit | None = None  # a commit whose articles are all with the workers
+        self.sent_segments: tuple[list, list] | None = None  # what the workers returned for it
+        self.before: set[str] = set()  # the index's files before the workers' next segments
+
+    def run(self, plan: Plan) -> None:
+        """Removes the gone files and indexes the new and changed ones, batch by batch."""
+        self.total = len(plan.todo) + len(plan.gone)
+        size = min(self.commit_every, BATCH)
+        batches = [plan.todo[i : i + size] for i in range(0, len(plan.todo), size)] or [[]]
+        filling: Commit | None = None
+        for number, batch in enumerate(batches):
+            self.counts.epoch = number
+            filling = filling or Commit()
+            if number == 0:
+                self.loader.remove(plan.gone, filling)
+                self.done += len(plan.gone)
+            self._load_and_clean(batch, filling, number)
+            filling.furniture.update(self.counts.take_dirty())  # this batch's counts, before the next batch's
+            if self.workers is None:
+                filling.write(self.ix, self.manifest, fresh=self.fresh)
+                filling = None
+                continue
+            self._hand_over(filling.take_articles())
+            if filling.files >= self.commit_every or number == len(batches) - 1:
+                self.sent, filling = filling, None
+        if self.sent is not None and self.workers is not None:
+            self.sent_segments = self.workers.finish()
+            self._commit_sent(cleanable=None)
+
+    def _load_and_clean(self, batch: list[Planned], commit: Commit, number: int) -> None:
+        loaded = [item for item in (self.loader.load(planned, commit) for planned in batch) if item is not None]
+        if self.sent is not None and self.workers is not None:
+            self.sent_segments = self.workers.finish()  # the sent commit's segments
+            self.before = set(os.listdir(self.ix.storage.folder))  # files the next segments will not be among
+        for item in loaded:
+            self.loader.clean(item, commit)
+            self.extracted_at[item.source.path] = number
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total)
+            if self.workers is not None and len(commit.articles) >= CHUNK:
+                self._hand_over(commit.take_articles())
+
+    def _hand_over(self, articles) -> None:
+        """To the workers; the commit sent before is committed while they index the first of them."""
+        assert self.workers is not None
+        self.workers.add(articles)
+        if self.sent is not None:
+            self._commit_sent(cleanable=_unused_candidates(self.before))
+
+    def _commit_sent(self, cleanable: set[str] | None) -> None:
+        assert self.sent is not None and self.sent_segments is not None
+        segments, indexed = self.sent_segments
+        self.sent.write(
+            self.ix, self.manifest, fresh=self.fresh, segments=segments, indexed=indexed, cleanable=cleanable
+        )
+        self.sent, self.sent_segments = None, None
+
+    def refresh_stale(self, found: dict[str, SourceFile]) -> None:
+        """Re-extracts (in this process) the articles that carry a line whose furniture status changed
+        after they were extracted (in an earlier run, or earlier in this one)."""
+        counts = self.counts
+        sites = {site for site, _ in counts.crossings}
+        if not sites:
+            return
+        stale = sorted(
+            {
+                path
+                for path, site, keys in self.manifest.keys_of_sites(sites)
+                if path in found and counts.stale(site, keys, self.extracted_at.get(path, -1))
+            }
+        )
+        if not stale:
+            return
+        counts.epoch += 1
+        known = self.manifest.entries(stale)
+        commit = Commit()
+        for path in stale:
+            loaded = self.loader.load(Planned(found[path], known.get(path)), commit, force=True)
+            if loaded is not None:
+                self.loader.clean(loaded, commit, refresh=True)
+        commit.furniture = counts.take_dirty()
+        commit.write(self.ix, self.manifest, fresh=False)
+
+    def finish_progress(self) -> None:
+        if self.progress:
+            self.progress(self.total, self.total)
+
+
+def _unused_candidates(names: set[str]) -> set[str]:
+    """Files Whoosh may remove as unused while workers write new segments: those that were there before
+    the workers started, but not tables of contents (a worker may be reading the last one)."""
+    return {name for name in names if not name.endswith(".toc")}
+
+
+def remove_temp_folders(whoosh_dir: Path) -> None:
+    """Whoosh's temporary folders left by a run that was killed (the index's lock is held: no writer
+    is using them)."""
+    for path in whoosh_dir.glob("*.tmp"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)

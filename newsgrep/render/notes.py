@@ -1,0 +1,45 @@
+"""What both printers say on stderr: how a query was run, and the files that were skipped."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from newsgrep.render.text import display_path
+
+if TYPE_CHECKING:
+    from newsgrep.formats.records import Skip
+    from newsgrep.search.results import SearchResult, Timeline
+
+SKIPS_SHOWN = 20  # a feed with thousands of empty records names the first ones, then counts the rest
+
+
+def say(message: str) -> None:
+    click.echo(f"newsgrep: {message}", err=True)
+
+
+def query_notes(result: SearchResult) -> None:
+    if result.fallback:
+        say(fallback_note(result))
+    if result.suggestion:
+        say(f"did you mean: {result.suggestion}")
+
+
+def timeline_notes(timeline: Timeline) -> None:
+    if timeline.fallback:
+        say("no article has all the words; counting articles with any of them")
+
+
+def fallback_note(result: SearchResult) -> str:
+    if not result.all_words:
+        return "no article has all the words; showing articles with any of them"
+    noun = "article has" if result.all_words == 1 else "articles have"
+    return f"only {result.all_words} {noun} all the words; showing articles with any of them"
+
+
+def skips(found: list[Skip], shown: int | None = SKIPS_SHOWN) -> None:
+    for skip in found if shown is None else found[:shown]:
+        say(f"skipped {display_path(skip.path)}: {skip.reason}")
+    if shown is not None and len(found) > shown:
+        say(f"... and {len(found) - shown} more skipped (all of them with --json)")

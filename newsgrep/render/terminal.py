@@ -1,0 +1,243 @@
+"""The human printer: results as text for people, colour on a terminal only (NO_COLOR honoured);
+without colour, matches are marked **like this**."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import click
+
+from newsgrep.render import notes
+from newsgrep.render.text import display_path, printable
+from newsgrep.search.results import format_date
+
+if TYPE_CHECKING:
+    from newsgrep.indexer.check import CheckReport
+    from newsgrep.indexer.report import IndexReport
+    from newsgrep.search.evaluate import Evaluation, QueryScores
+    from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
+    from newsgrep.store.stats import IndexStats
+
+SHOWN_CHARS = 320  # a longer passage is trimmed around its first matches
+BAR_WIDTH = 40  # timeline bars
+PATHS_SHOWN = 20  # check: paths listed per kind of finding
+_SPACE = re.compile(r"\s+")
+_CHECK_KINDS = (
+    ("missing", "not indexed"),
+    ("stale", "changed since indexed"),
+    ("extra", "indexed, but not in the manifest or gone"),
+    ("mismatched", "article count differs between manifest and index"),
+    ("duplicates", "article ids indexed more than once"),
+    ("damaged", "unreadable index data"),
+)
+_MEASURES = (("nDCG@10", "ndcg10"), ("MAP", "map"), ("P@10", "p10"), ("R@100", "r100"))
+_QUERY_MEASURES = (("nDCG@10", "ndcg10"), ("AP", "ap"), ("P@10", "p10"), ("R@100", "r100"))
+
+
+class Human:
+    def __init__(self, color: bool = False):
+        self.color = color
+
+    def _echo(self, text: str = "") -> None:
+        click.echo(text, color=self.color)
+
+    def _style(self, text: str, **kw) -> str:
+        return click.style(text, **kw) if self.color else text
+
+    # search and similar --------------------------------------------------------------------------------
+    def search(self, result: SearchResult) -> None:
+        notes.query_notes(result)
+        for name, counts in result.facets.items():
+            shown_counts = " · ".join(f"{printable(value) or '(none)'} {count}" for value, count in counts.items())
+            self._echo(self._style(f"by {name}: ", bold=True) + (shown_counts or "nothing matched"))
+            self._echo("")
+        for hit in result.hits:
+            self._hit(hit)
+        shown = len(result.hits)
+        if shown:
+            noun = "article" if result.total == 1 else "articles"
+            about = "about " if result.estimated else ""
+            self._echo(
+                self._style(
+                    f"{shown} of {about}{result.total:,} matching {noun} shown ({result.seconds:.3f} s)", dim=True
+                )
+            )
+        else:
+            notes.say(f"no article matches {result.query!r}")
+
+    def _hit(self, hit: Hit) -> None:
+        style = self._style
+        copy = style(" [copy]", fg="cyan") if hit.near_duplicate else ""
+        self._echo(f"{style(f'{hit.rank}.', bold=True)} {style(printable(hit.title) or '(untitled)', bold=True)}{copy}")
+        meta = [format_date(hit.date), hit.source, display_path(hit.path, hit.key), f"id {hit.id}"]
+        self._echo("   " + style(" · ".join(printable(m) for m in meta if m), fg="magenta"))
+        for passage in hit.passages:
+            self._echo("   " + self._passage_line(passage))
+        if hit.duplicates:
+            more = len(hit.duplicates)
+            listed = "; ".join(
+                " ".join(
+                    p for p in (copy.source or display_path(copy.path), format_date(copy.date), f"id {copy.id}") if p
+                )
+                for copy in hit.duplicates[:3]
+            )
+            rest = f"; and {more - 3} more" if more > 3 else ""
+            self._echo("   " + style(f"also in: {more} more ({printable(listed)}{rest})", fg="cyan"))
+        self._echo("")
+
+    def _passage_line(self, passage: PassageMatch) -> str:
+        text, spans = passage.text, passage.highlights
+        start, end = _window(text, spans)
+        out = ["…"] if start > 0 else []
+        at = start
+        for s, e in spans:
+            s, e = max(s, start), min(e, end)
+            if s >= e:
+                continue
+            out.append(_flat(text[at:s]))
+            word = _flat(text[s:e])
+            out.append(self._style(word, fg="red", bold=True) if self.color else f"**{word}**")
+            at = e
+        out.append(_flat(text[at:end]))
+        if end < len(text):
+            out.append("…")
+        return "".join(out).strip()
+
+    # show ----------------------------------------------------------------------------------------------
+    def articles(self, articles: list[ShownArticle]) -> None:
+        for article in articles:
+            rows = [
+                ("id", article.id),
+                ("path", display_path(article.path, article.key)),
+                ("title", article.title),
+                ("date", format_date(article.date) or "-"),
+                ("source", article.source or "-"),
+                ("byline", article.byline or "-"),
+                ("passages", str(article.passages)),
+            ]
+            for name, value in rows:
+                self._echo(f"{name:<9} {printable(value)}")
+            self._echo("")
+            self._echo(printable(article.body))
+            self._echo("")
+
+    # timeline ------------------------------------------------------------------------------------------
+    def timeline(self, timeline: Timeline) -> None:
+        notes.timeline_notes(timeline)
+        peak = max((count for _, count in timeline.counts), default=0)
+        for label, count in timeline.counts:
+            bar = "█" * round(BAR_WIDTH * count / peak) if peak else ""
+            if count and not bar:
+                bar = "▏"
+            self._echo(f"{label:<10} {bar} {count}")
+        self._echo(f"{timeline.total} matching articles, {timeline.undated} undated")
+
+    # index, watch --------------------------------------------------------------------------------------
+    def index_report(self, report: IndexReport, quiet: bool = False) -> None:
+        notes.skips(report.skips)
+        if quiet:
+            return
+        roots = ", ".join(display_path(r) for r in report.roots)
+        self._echo(
+            f"{'rebuilt' if report.rebuilt else 'indexed'} {roots}: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped"
+            f"{f', {report.refreshed} refreshed' if report.refreshed else ''}; "
+            f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
+        )
+
+    def watch_report(self, report: IndexReport) -> None:
+        notes.skips(report.skips)
+        if not (report.added or report.updated or report.removed or report.refreshed or report.skips):
+            return
+        self._echo(
+            f"indexed: {report.added} added, {report.updated} updated, {report.removed} removed, "
+            f"{report.unchanged} unchanged, {report.skipped} skipped, {report.deferred} still being written; "
+            f"{report.articles} articles ({report.seconds:.1f} s)"
+        )
+
+    # check, stats ----------------------------------------------------------------------------------------
+    def check(self, report: CheckReport) -> None:
+        for name, meaning in _CHECK_KINDS:
+            paths = getattr(report, name)
+            if paths:
+                self._echo(f"{name} ({meaning}): {len(paths)}")
+                for path in paths[:PATHS_SHOWN]:
+                    self._echo(f"  {display_path(path)}")
+                if len(paths) > PATHS_SHOWN:
+                    self._echo(f"  ... and {len(paths) - PATHS_SHOWN} more")
+        state = "consistent" if report.ok else "NOT consistent"
+        repaired = " after repair" if report.repaired else ""
+        self._echo(f"{display_path(report.index)}: {report.articles} articles, {report.files} files: {state}{repaired}")
+
+    def stats(self, stats: IndexStats) -> None:
+        rows = [
+            ("index", stats.index),
+            ("articles", f"{stats.articles:,}"),
+            ("passages", f"{stats.passages:,}"),
+            ("files", f"{stats.files:,} indexed, {stats.skipped_files:,} skipped"),
+            ("roots", "\n          ".join(stats.roots) or "(none)"),
+            ("size", _size(stats.bytes)),
+            ("segments", str(stats.segments)),
+            ("updated", stats.updated or "never"),
+        ]
+        for name, value in rows:
+            self._echo(f"{name:<9} {value}")
+
+    # eval ----------------------------------------------------------------------------------------------
+    def evaluation(self, evaluation: Evaluation, per_query: bool = False) -> None:
+        rows = [(label, f"{getattr(evaluation, name):.4f}") for label, name in _MEASURES]
+        rows += [("queries", str(evaluation.queries)), ("judgements", str(evaluation.judgements))]
+        if evaluation.unjudged:
+            rows.append(("unjudged", f"{evaluation.unjudged} (not run)"))
+        for label, value in rows:
+            self._echo(f"{label:<11} {value}")
+        if not per_query:
+            return
+        self._echo("")
+        self._echo(
+            f"{'qid':<8} {'hits':>4} {'rel':>4} " + " ".join(f"{label:>7}" for label, _ in _QUERY_MEASURES) + "  notes"
+        )
+        for row in evaluation.per_query:
+            values = " ".join(f"{getattr(row, name):>7.4f}" for _, name in _QUERY_MEASURES)
+            self._echo(f"{row.qid:<8} {row.hits:>4} {row.relevant:>4} {values}  {_query_notes(row)}".rstrip())
+
+
+def _query_notes(row: QueryScores) -> str:
+    found = []
+    if row.depunctuated:
+        found.append("malformed: searched without punctuation")
+    if row.fallback:
+        found.append("OR fallback")
+    if row.error:
+        found.append(f"error: {row.error}")
+    return "; ".join(found)
+
+
+def _size(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:,} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    raise AssertionError("unreachable")
+
+
+def _flat(text: str) -> str:
+    return printable(_SPACE.sub(" ", text))
+
+
+def _window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The part of a passage to show: all of it if short, else SHOWN_CHARS around the first matches,
+    cut at spaces."""
+    if len(text) <= SHOWN_CHARS:
+        return 0, len(text)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - SHOWN_CHARS // 4)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + SHOWN_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end

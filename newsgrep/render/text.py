@@ -1,0 +1,37 @@
+"""Text for a terminal: paths as the user would type them, control characters made harmless, colour only
+where it belongs."""
+
+from __future__ import annotations
+
+import os
+import re
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def use_color(choice: str, stream) -> bool:
+    """--color auto|always|never; auto means a terminal, no NO_COLOR, and not TERM=dumb."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def printable(text: str) -> str:
+    """Text safe to write to a terminal: control characters (escape sequences) become U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def display_path(path: str, key: str = "") -> str:
+    """The path relative to the current folder when it lies under it, with a feed record's key."""
+    try:
+        rel = os.path.relpath(path)
+        shown = rel if not rel.startswith("..") else path
+    except ValueError:
+        shown = path
+    return f"{shown}:{key}" if key else shown

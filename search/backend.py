@@ -1,0 +1,125 @@
+"""The seam between an index and the search pipeline: what a backend must provide.
+
+A backend answers "which articles, with which statistics": the local Whoosh index
+(newsgrep.search.local), or a set of shards that score with statistics summed over all of them.
+Everything above it (passage ranking, story collapse, highlights, suggestions, timelines, facets)
+is newsgrep.search.searcher's, shared by every backend. Documents are named by opaque, hashable
+references (`Ref`) that only the backend that gave them reads; terms are text (str).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from whoosh import query as wq
+
+from newsgrep.store.schema import StoredArticle
+
+Ref = Hashable  # a document, as its backend names it
+
+
+@dataclass(frozen=True)
+class CollectionStats:
+    """The statistics a BM25F score depends on beyond the document itself: the number of documents, each
+    scored field's total length, and the document frequency of each term of the query (field, text).
+    Shards score with the sum of theirs, so that their scores equal one index's."""
+
+    documents: int
+    field_lengths: dict[str, int]
+    frequencies: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+@dataclass
+class Candidate:
+    ref: Ref
+    score: float
+    article: StoredArticle
+
+
+@dataclass
+class Candidates:
+    """The best-scoring articles for a query, and how many matched in all."""
+
+    hits: list[Candidate]
+    total: int  # articles matching
+    estimated: bool = False  # `total` is an estimate (an upper bound): more matched than were scored
+
+
+class Backend(Protocol):
+    schema: object  # the Whoosh schema (field types and analyzers, for parsing queries)
+
+    def refresh(self) -> bool:
+        """Picks up the index's last commit; True when it changed since the last call."""
+        ...
+
+    def statistics(self, query: wq.Query) -> CollectionStats | None:
+        """The collection statistics for scoring `query` (None: the backend scores with its own)."""
+        ...
+
+    def candidates(
+        self,
+        query: wq.Query,
+        limit: int,
+        *,
+        stats: CollectionStats | None = None,
+        sort: str = "relevance",
+        exclude: frozenset[str] = frozenset(),
+    ) -> Candidates:
+        """The `limit` best articles matching `query` by BM25F with `stats` (or newest first, with
+        `sort="date"`: dated articles before undated ones, which follow by score), without the
+        articles whose ids are in `exclude`."""
+        ...
+
+    def count(self, query: wq.Query, cap: int) -> int:
+        """Articles matching `query`, counted up to `cap`."""
+        ...
+
+    def count_by(self, query: wq.Query, fieldname: str) -> dict[str, int]:
+        """Articles matching `query` per value of a sortable field ("" for articles without one)."""
+        ...
+
+    def dates(self, query: wq.Query) -> list[dt.datetime | None]:
+        """The date of every article matching `query` (None where it has none)."""
+        ...
+
+    def doc_count(self) -> int:
+        """Documents in the index (Whoosh's doc_count_all: deleted but unmerged ones too)."""
+        ...
+
+    def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]: ...
+
+    def expand(self, query: wq.Query, fieldname: str) -> set[str]:
+        """The index terms of `fieldname` that `query`'s words, prefixes, wildcards and fuzzy terms
+        stand for."""
+        ...
+
+    def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:
+        """Where `term` occurs in each of these documents' `fieldname` (those that have it)."""
+        ...
+
+    def stored(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """Stored articles by id (those that exist)."""
+        ...
+
+    def stored_by_file(self, path: str) -> list[StoredArticle]: ...
+
+    def first_match(self, query: wq.Query) -> StoredArticle | None:
+        """The first article, in index order, matching `query`."""
+        ...
+
+    def copies(self, ids: list[str]) -> dict[str, list[str]]:
+        """{id: ids of its near-duplicates} for articles that have some."""
+        ...
+
+    def key_terms(self, fieldname: str, text: str, count: int) -> list[tuple[str, float]]:
+        """The `count` terms of `text` that best tell it apart from the collection (Bo1), weighted."""
+        ...
+
+    def corrections(self, fieldname: str, text: str, *, limit: int, maxdist: int, prefix: int) -> list[str]:
+        """Index terms within `maxdist` edits of `text` (sharing its first `prefix` letters)."""
+        ...
+
+    def close(self) -> None: ...
