@@ -1,11 +1,15 @@
-.PHONY: test lint format bench
+.PHONY: test test-fast lint format bench
 
-test:
+test:  # everything, as CI runs it
 	python -m pytest -q
+
+test-fast:  # all but the tests marked slow (kills, watch, workers, real corpora, fuzzing): well under a minute
+	python -m pytest -q -m "not slow" -n auto
 
 lint:
 	ruff check indexer search newsgrep tests bench
 	ruff format --check indexer search newsgrep tests bench
+	mypy newsgrep
 
 format:
 	ruff format indexer search newsgrep tests bench

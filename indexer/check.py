@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from newsgrep.indexer import sources
+from newsgrep.indexer.records import SourceFile
 from newsgrep.store.layout import IndexDir, resolve_index_dir
 from newsgrep.store.manifest import Manifest
 from newsgrep.store.schema import F
@@ -69,7 +70,7 @@ def _inspect(index: IndexDir) -> CheckReport:
     with Manifest(index.manifest_path(gen)) as manifest:
         known = manifest.files()
         roots = manifest.roots()
-    on_disk = {}
+    on_disk: dict[str, SourceFile] = {}
     for root in roots:
         if os.path.exists(root):
             on_disk.update((s.path, s) for s in sources.find_files(root, []))

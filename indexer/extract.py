@@ -8,6 +8,7 @@ splits the body into paragraphs.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -126,7 +127,7 @@ def extract(record: RawRecord, counts: Counts | None = None, root: str = "") -> 
 class _Header:
     body: list[str]
     title: str | None = None
-    date: object = None
+    date: dt.datetime | None = None
     source: str | None = None
     byline: str | None = None
 

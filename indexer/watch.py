@@ -9,6 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from watchdog.events import FileSystemEventHandler
+
 from newsgrep.indexer.build import build_index
 from newsgrep.indexer.report import IndexReport
 from newsgrep.indexer.sources import is_article_file
@@ -16,10 +18,11 @@ from newsgrep.indexer.sources import is_article_file
 Report = Callable[[IndexReport], None]
 
 
-class _Changes:
+class _Changes(FileSystemEventHandler):
     """Set by watchdog's thread on every relevant event; read by the indexing loop."""
 
     def __init__(self):
+        super().__init__()
         self.lock = threading.Lock()
         self.last: float | None = None
 

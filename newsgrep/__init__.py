@@ -40,7 +40,27 @@ _EXPORTS = {
     "QueryError": "newsgrep.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [  # the names of _EXPORTS, spelt out for tools that read __all__ without running it
+    "__version__",
+    "build_index",
+    "IndexReport",
+    "check_index",
+    "CheckReport",
+    "watch",
+    "open_index",
+    "Searcher",
+    "Ranking",
+    "SearchResult",
+    "Hit",
+    "PassageMatch",
+    "Timeline",
+    "ShownArticle",
+    "evaluate",
+    "index_stats",
+    "IndexStats",
+    "NewsgrepError",
+    "QueryError",
+]
 
 if TYPE_CHECKING:
     from newsgrep.errors import NewsgrepError, QueryError

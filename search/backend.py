@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from whoosh import query as wq
 
@@ -49,7 +49,10 @@ class Candidates:
 
 
 class Backend(Protocol):
-    schema: object  # the Whoosh schema (field types and analyzers, for parsing queries)
+    @property
+    def schema(self) -> Any:
+        """The Whoosh schema (field types and analyzers, for parsing queries and highlighting)."""
+        ...
 
     def refresh(self) -> bool:
         """Picks up the index's last commit; True when it changed since the last call."""

@@ -20,7 +20,7 @@ def parse_iso_date(text: str) -> adatetime | None:
         return None
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
-        datetime.date(year, month or 1, day or 1)
+        datetime.date(int(match.group(1)), month or 1, day or 1)
     except ValueError:
         return None
     return adatetime(year=year, month=month, day=day)

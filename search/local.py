@@ -10,6 +10,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from whoosh import classify
 from whoosh import query as wq
@@ -25,7 +26,7 @@ class LocalBackend:
     def __init__(self, index: IndexDir, weighting):
         self.index = index
         self.weighting = weighting  # Whoosh's BM25F with the ranking's k1 and b
-        self._searcher = None
+        self._searcher: Any = None  # a whoosh.searching.Searcher
         self._generation: Path | None = None
         self.refresh()
 

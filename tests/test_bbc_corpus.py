@@ -9,6 +9,8 @@ from newsgrep.indexer.build import build_index
 from newsgrep.store.stats import index_stats
 from tests.conftest import needs_shared, run_cli, search
 
+pytestmark = pytest.mark.slow  # real corpora or real processes killed and waited for
+
 
 @pytest.fixture(scope="module")
 def bbc(tmp_path_factory):

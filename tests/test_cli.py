@@ -165,7 +165,8 @@ def test_search_process_skips_imports_it_does_not_need(built):
     assert done.returncode == 0, done.stderr
     assert "LOADED []" in done.stderr
     import_real = (
-        "from newsgrep.store.whoosh_internals import trim_whoosh_imports as t; t(); import urllib.request as u; print(u.urlopen)"
+        "from newsgrep.store.whoosh_internals import trim_whoosh_imports as t; t();"
+        " import urllib.request as u; print(u.urlopen)"
     )
     assert (
         "function urlopen" in subprocess.run([sys.executable, "-c", import_real], capture_output=True, text=True).stdout

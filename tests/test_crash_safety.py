@@ -17,6 +17,8 @@ from newsgrep.indexer.check import check_index
 from newsgrep.store.layout import IndexDir, whoosh_path
 from tests.conftest import CORPUS, run_cli
 
+pytestmark = pytest.mark.slow  # real corpora or real processes killed and waited for
+
 COPIES = 10  # x 200 bundled Wikinews articles = 2,000 files
 
 

@@ -92,6 +92,7 @@ def test_bbc_corpus_article():
     assert article.paragraphs[0].startswith("Quarterly profits at US media giant TimeWarner jumped 76%")
 
 
+@pytest.mark.slow
 def test_reuters_record_from_the_prepared_feed(tmp_path):
     tool = needs_shared("tools", "prepare_corpora.py")
     spec = importlib.util.spec_from_file_location("prepare_corpora", tool)

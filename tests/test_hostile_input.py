@@ -40,6 +40,7 @@ def fuzz_index(tmp_path_factory):
     return index_dir
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.lists(QUERY_PIECES, max_size=14).map("".join))
 def test_query_syntax_soup_never_raises_anything_but_a_query_error(fuzz_index, query):
@@ -53,6 +54,7 @@ def test_query_syntax_soup_never_raises_anything_but_a_query_error(fuzz_index, q
             assert all(0 <= s < e <= len(passage.text) for s, e in passage.highlights)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.text(max_size=80))
 def test_random_text_queries_never_raise_anything_but_a_query_error(fuzz_index, query):
@@ -62,6 +64,7 @@ def test_random_text_queries_never_raise_anything_but_a_query_error(fuzz_index, 
         pass
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(QUERY_PIECES, min_size=1, max_size=8).map("".join).map(lambda q: q.replace("\x00", "")))
 def test_cli_exit_codes_for_fuzzed_queries(fuzz_index, query):  # (an argument cannot hold a NUL byte)

@@ -16,6 +16,8 @@ from newsgrep.indexer.check import check_index
 from newsgrep.store.layout import IndexDir, whoosh_path
 from tests.conftest import CORPUS, SEEDS, run_cli, search
 
+pytestmark = pytest.mark.slow  # real corpora or real processes killed and waited for
+
 QUERIES = ["election", "Gomez Mont", '"prime minister"', "police AND arrested", "title:fire", "oil prices"]
 
 

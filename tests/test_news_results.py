@@ -10,6 +10,8 @@ from newsgrep import open_index
 from newsgrep.indexer.build import build_index
 from tests.conftest import CORPUS, SEEDS, json_hits, needs_shared, run_cli, search
 
+pytestmark = pytest.mark.slow  # real corpora or real processes killed and waited for
+
 VOA = "mexico-vows-never-to-cut-deals.txt"
 BBC_SEED = "bbc-mexico-rejects-drug-gang-deal.txt"
 

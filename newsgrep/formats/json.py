@@ -24,7 +24,7 @@ _KEYS = ("id", "guid", "uuid", "docid", "url", "link")
 def read(path: str, data: bytes, skips: list[Skip]) -> list[RawRecord]:
     try:
         value = json.loads(decode(data))
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise SkipFile(f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise SkipFile("invalid JSON (nested too deeply)") from None
@@ -35,7 +35,8 @@ def read(path: str, data: bytes, skips: list[Skip]) -> list[RawRecord]:
 def records(path: str, numbered: list[tuple[str, object]], skips: list[Skip], single: bool) -> list[RawRecord]:
     """The articles of a file's JSON objects, numbered (by line, or by place in a list); objects without
     article text become skips."""
-    found, seen = [], set()
+    found: list[RawRecord] = []
+    seen: set[str] = set()
     for number, obj in numbered:
         if not isinstance(obj, dict):
             skips.append(Skip(f"{path}:{number}", f"not a JSON object ({type(obj).__name__})"))

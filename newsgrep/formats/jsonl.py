@@ -19,7 +19,7 @@ def read(path: str, data: bytes, skips: list[Skip]) -> list[RawRecord]:
             continue
         try:
             numbered.append((str(number), json.loads(line)))
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             skips.append(Skip(f"{path}:{number}", f"invalid JSON line ({exc.msg})"))
         except RecursionError:
             skips.append(Skip(f"{path}:{number}", "invalid JSON line (nested too deeply)"))

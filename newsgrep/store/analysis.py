@@ -23,6 +23,9 @@ class NewsWordFilter(Filter):
     is_morph = True
 
     def __init__(self, language: str = "english", stoplist=STOP_WORDS, minsize: int = 2):
+        self._setup(language, stoplist, minsize)
+
+    def _setup(self, language: str, stoplist, minsize: int) -> None:
         self.language = language
         self.stops = frozenset(stoplist)
         self.min = minsize
@@ -32,7 +35,7 @@ class NewsWordFilter(Filter):
         return {"language": self.language, "stops": sorted(self.stops), "min": self.min}
 
     def __setstate__(self, state):
-        self.__init__(state["language"], state["stops"], state["min"])
+        self._setup(state["language"], state["stops"], state["min"])
 
     def __eq__(self, other):
         return type(other) is type(self) and self.__getstate__() == other.__getstate__()

@@ -97,7 +97,7 @@ class Manifest:
         return {path: (size, mtime) for path, size, mtime in self.db.execute("SELECT path, size, mtime_ns FROM files")}
 
     def entries(self, paths: list[str]) -> dict[str, FileEntry]:
-        found = {}
+        found: dict[str, FileEntry] = {}
         for start in range(0, len(paths), 500):
             chunk = paths[start : start + 500]
             rows = self.db.execute(
