@@ -51,7 +51,7 @@ def build_naive(corpus: Path, dest: Path) -> dict:
     articles = 0
     for path in corpus_files(corpus):
         for doc in read_docs(path):
-            fields = {"path": doc.path, "title": doc.title, "body": doc.body}
+            fields: dict[str, object] = {"path": doc.path, "title": doc.title, "body": doc.body}
             if doc.date is not None:
                 fields["date"] = doc.date
             writer.add_document(**fields)

@@ -101,7 +101,7 @@ def queries_section(figures: dict, title: str, notes: bool) -> str:
     header = ["kind"] + [f"{key} {p}" for key in figures for p in ("p50", "p95")]
     rows = []
     for k in kinds:
-        row = [f"{k} (n={max(v['by_kind'].get(k, {}).get('n', 0) for v in figures.values())})"]
+        row: list = [f"{k} (n={max(v['by_kind'].get(k, {}).get('n', 0) for v in figures.values())})"]
         for v in figures.values():
             bk = v["by_kind"].get(k)
             row += [bk["p50_ms"], bk["p95_ms"]] if bk else [None, None]
