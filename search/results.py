@@ -123,6 +123,7 @@ class ShownArticle:
     byline: str | None
     body: str
     passages: int
+    url: str | None = None  # where it was published, as its file states it
 
     def to_dict(self) -> dict:
         return {
@@ -133,6 +134,7 @@ class ShownArticle:
             "date": format_date(self.date),
             "source": self.source,
             "byline": self.byline,
+            "url": self.url,
             "passages": self.passages,
             "body": self.body,
         }
