@@ -140,6 +140,17 @@ class ShownArticle:
         }
 
 
+@dataclass
+class ReadArticle:
+    """An article to read (`newsgrep serve`'s article page): its passages, and where a query matched it."""
+
+    article: ShownArticle
+    passages: list[tuple[int, int]]  # each passage's (start, end) in `article.body`, in order
+    title_highlights: list[tuple[int, int]] = field(default_factory=list)  # the query's words in the title
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # ... and in the body
+    matched: list[int] = field(default_factory=list)  # numbers of the passages holding them, best first
+
+
 def format_date(when: dt.datetime | None) -> str | None:
     """ISO 8601: the date alone when no time of day is known (midnight), else date and time."""
     if when is None:
