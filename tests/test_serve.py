@@ -64,6 +64,7 @@ def test_results_page_shows_the_ranked_stories_of_the_search(site):
     assert '<svg class="chart timeline"' in page and '<svg class="chart sources"' in page
 
 
+@pytest.mark.slow  # more processes: the CLI's, a second server, `newsgrep index`
 def test_json_endpoint_prints_what_search_json_prints(site):
     base, index = site["served"].base, str(site["index"])
     cases = [
@@ -250,6 +251,7 @@ def test_loopback_server_refuses_other_host_names(site):
         assert get(base, "/?q=cartel", headers={"Host": host}).status == 200, host
 
 
+@pytest.mark.slow  # more processes: the CLI's, a second server, `newsgrep index`
 def test_a_token_is_required_when_given(site):
     with serving(
         site["index"], "--host", "127.0.0.1", "--token", "s3cret-Token", log=site["top"] / "token.log"
@@ -272,6 +274,7 @@ def test_a_token_is_required_when_given(site):
         assert get(base, "/search.json?q=cartel", headers={"Authorization": "Bearer s3cret-Token"}).status == 200
 
 
+@pytest.mark.slow  # more processes: the CLI's, a second server, `newsgrep index`
 def test_beyond_loopback_a_token_is_made_and_a_warning_printed(site):
     assert access("127.0.0.1", None) == (True, None)
     assert access("localhost", None) == (True, None)
@@ -287,12 +290,14 @@ def test_beyond_loopback_a_token_is_made_and_a_warning_printed(site):
     assert "cannot listen on 192.0.2.1" in refused.stderr and "Traceback" not in refused.stderr
 
 
+@pytest.mark.slow  # more processes: the CLI's, a second server, `newsgrep index`
 def test_a_busy_port_is_a_one_line_error(site):
     port = site["served"].base.rsplit(":", 1)[1]
     busy = run_cli("serve", "--index", str(site["index"]), "--port", port)
     assert busy.returncode == 2 and f"port {port} on 127.0.0.1 is in use" in busy.stderr
 
 
+@pytest.mark.slow  # more processes: the CLI's, a second server, `newsgrep index`
 def test_new_commits_show_without_a_restart(site):
     base, root = site["served"].base, site["root"]
     assert "No article matches" in get(base, "/?q=zeppelinhangar").text

@@ -80,8 +80,8 @@ def column_chart(
             )
         )
     step = max(1, -(-len(counts) // TIMELINE_LABELS))  # ceiling division
-    ticks = [
-        Tick(round(left + i * slot + slot / 2, 2), TIMELINE_HEIGHT - 4, label)
+    ticks = [  # x in percent of the width: the columns stretch to the page's width, the labels do not
+        Tick(round(100 * (left + i * slot + slot / 2) / width, 2), TIMELINE_HEIGHT - 4, label)
         for i, (label, _) in enumerate(counts)
         if i % step == 0
     ]

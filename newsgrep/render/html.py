@@ -10,6 +10,8 @@ segments, so no markup is ever built from article text outside the templates. Ad
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -28,6 +30,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 EXCERPT_CHARS = 360  # a hit's passage is shown trimmed to about this around its first matches
 SOURCES_SHOWN = 12  # rows of the per-source chart; the rest are counted under it
+FLUSH = "<!-- sent first: what follows is counted once this is out -->"
 LINKABLE_SCHEMES = ("http://", "https://")  # an article's URL is a link only with these; else it is text
 EMPTY_FORM: dict[str, str | bool] = {
     "q": "",
@@ -58,19 +61,27 @@ class Links(Protocol):
 
 
 @dataclass
+class Charts:
+    """What the results page draws beside the hits: the query's timeline and its matches per source."""
+
+    timeline: Timeline | None
+    sources: dict[str, int]  # {source: articles}, most first ("": no known source)
+
+
+@dataclass
 class ResultsPage:
-    """What the results page shows: the form's values, the search's result (one page of its hits), the
-    query's timeline and the times taken."""
+    """What the results page shows: the form's values, the search's result (one page of its hits), and a
+    call that gives the charts: made only once the hits are out (`HtmlPages.results_parts`)."""
 
     links: Links
     form: dict[str, str | bool]  # the search form's fields, as EMPTY_FORM
     result: SearchResult | None = None  # None: no query yet
-    timeline: Timeline | None = None
+    charts: Callable[[], Charts] | None = None
     offset: int = 0  # hits before this page's
     limit: int = 10
     more: bool = False  # the search has hits after this page's
     error: str | None = None
-    seconds: dict[str, float] = field(default_factory=dict)  # step -> seconds (search, timeline, ...)
+    started: float = field(default_factory=time.monotonic)  # when the request came (for the footer)
 
 
 @dataclass
@@ -79,7 +90,7 @@ class ArticlePage:
     form: dict[str, str | bool]
     read: ReadArticle
     query: str = ""
-    similar: SearchResult | None = None
+    similar: Callable[[], SearchResult | None] | None = None  # made once the article is out
 
 
 @dataclass(frozen=True)
@@ -111,36 +122,58 @@ class HtmlPages:
         )
 
     def results(self, page: ResultsPage) -> str:
+        return "".join(self.results_parts(page))
+
+    def results_parts(self, page: ResultsPage) -> Iterator[str]:
+        """The results page in two parts: up to the last hit, then the charts and the rest. The charts are
+        made (their queries run) only when the second part is asked for, so a server can send the hits
+        first: the hits arrive as fast as the search itself, the charts follow."""
         result = page.result
-        context: dict = {"page": page, "form": page.form, "links": page.links}
+        context: dict = {"page": page, "form": page.form, "links": page.links, "flush": FLUSH}
+        context["elapsed"] = lambda: time.monotonic() - page.started
         if result is not None:
-            shown = result.hits
             context.update(
-                hits=shown,
+                hits=result.hits,
                 first=page.offset + 1,
-                last=page.offset + len(shown),
+                last=page.offset + len(result.hits),
                 fallback=fallback_note(result) if result.fallback else None,
-                timeline_chart=timeline_chart(page.timeline, page.links) if page.timeline else None,
-                sources_chart=sources_chart(result.facets.get("source", {}), page.links),
-                sources_left=max(len(result.facets.get("source", {})) - SOURCES_SHOWN, 0),
-                unknown_source=result.facets.get("source", {}).get("", 0),
+                panels=lambda: chart_panels(page),
             )
-        return self.env.get_template("results.html").render(context)
+        return _in_two(self.env.get_template("results.html").generate(context))
 
     def article(self, page: ArticlePage) -> str:
+        return "".join(self.article_parts(page))
+
+    def article_parts(self, page: ArticlePage) -> Iterator[str]:
+        """The article page in two parts: the article, then its similar stories (found only then)."""
         read = page.read
-        return self.env.get_template("article.html").render(
-            page=page,
-            form=page.form,
-            links=page.links,
-            article=read.article,
-            title=segments(read.article.title or "(untitled)", read.title_highlights),
-            blocks=article_blocks(read),
-            matched=read.matched,
-        )
+        context = {
+            "page": page,
+            "form": page.form,
+            "links": page.links,
+            "flush": FLUSH,
+            "article": read.article,
+            "title": segments(read.article.title or "(untitled)", read.title_highlights),
+            "blocks": article_blocks(read),
+            "matched": read.matched,
+            "similar": lambda: page.similar() if page.similar else None,
+        }
+        return _in_two(self.env.get_template("article.html").generate(context))
 
     def message(self, title: str, text: str, form: dict | None = None) -> str:
         return self.env.get_template("message.html").render(title=title, text=text, form=form or EMPTY_FORM)
+
+
+def _in_two(pieces: Iterator[str]) -> Iterator[str]:
+    """A template's output as two strings: up to the FLUSH mark (sent at once), and the rest (whose
+    template calls run only when it is asked for)."""
+    done: list[str] = []
+    for piece in pieces:
+        done.append(piece)
+        if FLUSH in piece:
+            yield "".join(done)
+            done = []
+    yield "".join(done)
 
 
 def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -206,6 +239,21 @@ def article_blocks(read: ReadArticle) -> list[Block]:
             paragraphs.append(segments(part, spans))
         blocks.append(Block(piece, ranks.get(piece) if piece is not None else None, paragraphs))
     return blocks
+
+
+def chart_panels(page: ResultsPage) -> dict:
+    """The charts' panels: made here, from `page.charts()`, when the template reaches them."""
+    if page.charts is None:
+        return {"timeline": None, "timeline_chart": None, "sources_chart": None}
+    charts = page.charts()
+    sources = charts.sources
+    return {
+        "timeline": charts.timeline,
+        "timeline_chart": timeline_chart(charts.timeline, page.links) if charts.timeline else None,
+        "sources_chart": sources_chart(sources, page.links),
+        "sources_left": max(len([name for name in sources if name]) - SOURCES_SHOWN, 0),
+        "unknown_source": sources.get("", 0),
+    }
 
 
 def timeline_chart(timeline: Timeline, links: Links) -> BarChart | None:

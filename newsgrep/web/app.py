@@ -5,6 +5,7 @@ this thread's Searcher and a printer; nothing here ranks, counts or marks anythi
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from flask import Flask, Response, request
 
 from newsgrep.errors import NewsgrepError, QueryError
 from newsgrep.formats.records import SkipFile
-from newsgrep.render.html import EMPTY_FORM, STATIC, ArticlePage, HtmlPages, ResultsPage
+from newsgrep.render.html import EMPTY_FORM, STATIC, ArticlePage, Charts, HtmlPages, ResultsPage
 from newsgrep.render.json_lines import json_line, search_records
 from newsgrep.search.results import Timeline
 from newsgrep.search.searcher import ArticleNotFound, Searcher
@@ -37,44 +38,38 @@ def create_app(index_dir: Path, *, token: str | None = None, loopback: bool = Tr
     app.before_request(lambda: guard.admit(request))
     app.after_request(guard.secure)
 
-    def html(text: str, status: int = 200, timings: dict[str, float] | None = None) -> Response:
-        response = Response(text, status, mimetype="text/html")
-        if timings:
-            response.headers["Server-Timing"] = ", ".join(f"{k};dur={v * 1000:.1f}" for k, v in timings.items())
-        return response
+    def html(text: str, status: int = 200) -> Response:
+        return Response(text, status, mimetype="text/html")
 
     def message(title: str, text: str, status: int) -> Response:
         return html(pages.message(title, text), status)
 
     @app.get("/")
     def results_page() -> Response:
+        """The hits are sent as soon as the search has them; the charts (the timeline, the counts per
+        source: two more passes over the matches) follow in the same response."""
         started = time.monotonic()
         try:
             search = SearchRequest.from_args(request.args)
         except QueryError as exc:
             return html(pages.results(ResultsPage(PageLinks(SearchRequest()), EMPTY_FORM, error=str(exc))), 400)
-        page = ResultsPage(PageLinks(search), search.form(), offset=search.offset, limit=search.limit)
+        page = ResultsPage(PageLinks(search), search.form(), offset=search.offset, limit=search.limit, started=started)
         if not search.q:
             return html(pages.results(page))
         searcher = searchers.get()
         try:
-            result = searcher.search(search.q, **{**search.search_options(), "facets": ("source",)})
-            timeline_started = time.monotonic()
-            timeline = query_timeline(searcher, search)
-            timeline_seconds = time.monotonic() - timeline_started
+            result = searcher.search(search.q, **search.search_options())
         except NewsgrepError as exc:
             page.error = str(exc)
             return html(pages.results(page), 400)
         wanted = search.offset + search.limit
         page.result = dataclasses.replace(result, hits=result.hits[search.offset :])
         page.more = len(result.hits) == wanted and result.total > wanted
-        page.timeline = timeline
         page.links = PageLinks(search, fallback=result.fallback)
-        page.seconds = {"search": result.seconds, "timeline": timeline_seconds}
-        page.seconds["page"] = time.monotonic() - started  # up to the rendering, which follows
-        text = pages.results(page)
-        page.seconds["page"] = time.monotonic() - started
-        return html(text, timings=page.seconds)
+        page.charts = lambda: query_charts(searcher, search)
+        response = Response(pages.results_parts(page), mimetype="text/html")
+        response.headers["Server-Timing"] = f"search;dur={result.seconds * 1000:.1f}"
+        return response
 
     @app.get("/search.json")
     def search_json() -> Response:
@@ -97,14 +92,22 @@ def create_app(index_dir: Path, *, token: str | None = None, loopback: bool = Tr
         try:
             wanted = wanted_article(searcher, index_dir)
             read = searcher.read(wanted, query or None)
-            similar = searcher.similar(read.article.id, limit=SIMILAR_SHOWN, passages=1)
         except ArticleNotFound as exc:
             return message("Not found", str(exc), 404)
         except NewsgrepError as exc:
             return message("Cannot show this article", str(exc), 400)
         links = PageLinks(SearchRequest(q=query))
         form = {**EMPTY_FORM, "q": query}
-        return html(pages.article(ArticlePage(links, form, read, query, similar)))
+        article_id = read.article.id
+
+        def similar():
+            try:
+                return searcher.similar(article_id, limit=SIMILAR_SHOWN, passages=1)
+            except Exception:  # the article is already out: the panel says none were found
+                logging.getLogger("newsgrep.web").exception("finding stories like %s failed", article_id)
+                return None
+
+        return Response(pages.article_parts(ArticlePage(links, form, read, query, similar)), mimetype="text/html")
 
     @app.get("/file")
     def original_file() -> Response:
@@ -161,6 +164,23 @@ def wanted_article(searcher: Searcher, index_dir: Path) -> str:
         searcher.articles(path)  # raises ArticleNotFound when the index holds no article of this file
         return path
     raise ArticleNotFound("no article named: /article?id=ID or /article?path=PATH")
+
+
+def query_charts(searcher: Searcher, search: SearchRequest) -> Charts:
+    """The timeline and the counts per source of the page's search (as `newsgrep timeline` and `--by
+    source` count them); a failure here costs the charts, not the page."""
+    try:
+        sources = searcher.count_by(
+            search.q,
+            "source",
+            operator="or" if search.any_word else "and",
+            since=search.since or None,
+            until=search.until or None,
+        )
+        return Charts(query_timeline(searcher, search), sources)
+    except Exception:  # the hits are already out: say so in the page instead of cutting it short
+        logging.getLogger("newsgrep.web").exception("counting the charts of %r failed", search.q)
+        return Charts(None, {})
 
 
 def query_timeline(searcher: Searcher, search: SearchRequest) -> Timeline:

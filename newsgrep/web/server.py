@@ -68,7 +68,9 @@ def start(index_dir=None, *, host: str = "127.0.0.1", port: int = 8765, token: s
     loopback, token = access(host, token)
     app = create_app(index, token=token, loopback=loopback)
     try:
-        waitress = create_server(app, host=host, port=port, threads=THREADS, ident="newsgrep")
+        # send_bytes=1: what the app yields goes out at once (the results page sends its hits before
+        # counting its charts), not when 18,000 bytes have gathered
+        waitress = create_server(app, host=host, port=port, threads=THREADS, ident="newsgrep", send_bytes=1)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise ServeError(f"port {port} on {host} is in use: pick another with --port (0: any free one)") from None
