@@ -371,3 +371,19 @@ def test_loopback_and_path_rules():
     assert not any(
         map(plain_absolute, ["news/a.txt", "/news/../etc/passwd", "/news/./a.txt", "/news//a.txt", "/a\x00b", ""])
     )
+
+
+def test_read_marks_the_query_words_and_the_passages_holding_them(built):
+    with open_index(built) as searcher:
+        hit = searcher.search("drug cartel", limit=1, passages=3).hits[0]
+        read = searcher.read(hit.id, "drug cartel")
+        plain = searcher.read(hit.id)
+    body = read.article.body
+    assert read.highlights and {body[s:e].lower() for s, e in read.highlights} <= {"drug", "drugs", "cartel", "cartels"}
+    assert [body[s:e] for s, e in read.passages] and read.passages == plain.passages
+    assert read.matched[: len(hit.passages)] == [p.number for p in hit.passages]  # best first, as the search
+    for number in read.matched:
+        start, end = read.passages[number]
+        assert any(start <= s < end for s, _ in read.highlights)
+    assert (plain.highlights, plain.title_highlights, plain.matched) == ([], [], [])
+    assert {read.article.title[s:e].lower() for s, e in read.title_highlights} <= {"drug", "cartel"}

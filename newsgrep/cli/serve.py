@@ -53,7 +53,8 @@ def serve_command(index_dir, host, port, token, open_browser):
     if open_browser:
         import webbrowser
 
-        webbrowser.open(server.url)
+        if not webbrowser.open(server.url):
+            click.echo("newsgrep: found no web browser to open: open the address above", err=True)
     try:
         server.run()
     except KeyboardInterrupt:
