@@ -88,6 +88,7 @@ def load_commands() -> click.Group:
         eval,
         index,
         search,
+        serve,
         show,
         similar,
         stats,
