@@ -54,7 +54,12 @@ def parse_date_text(text: str) -> dt.datetime | None:
 
 
 def date_value(value) -> dt.datetime | None:
-    """A metadata value (JSON field, HTML meta): text, or a Unix timestamp."""
+    """A metadata value (JSON field, HTML meta, a feed's or a document's date): text, a Unix timestamp,
+    or a date or datetime (its day, as written: an offset is dropped, not applied)."""
+    if isinstance(value, dt.datetime):
+        return _day(value.replace(tzinfo=None))
+    if isinstance(value, dt.date):
+        return _day(dt.datetime(value.year, value.month, value.day))
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):

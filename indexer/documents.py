@@ -48,6 +48,7 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
                 date=article.date,
                 source=article.source,
                 byline=article.byline,
+                crawled=article.crawled,
             )
         )
         indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(words))))

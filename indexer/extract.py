@@ -114,8 +114,16 @@ def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
         byline=one_line(fields["byline"]) if fields.get("byline") else header.byline,
         key=record.key,
         titled=bool(title),
+        crawled=_crawled(fields.get("crawled")),
     )
     return article
+
+
+def _crawled(value) -> dt.datetime | None:
+    """A web archive's capture time, to the second (kept apart from the article's date)."""
+    if not isinstance(value, dt.datetime):
+        return None
+    return value.replace(tzinfo=None, microsecond=0)
 
 
 def extract(record: RawRecord, counts: Counts | None = None, root: str = "") -> Article:

@@ -30,6 +30,7 @@ class Article:
     byline: str | None = None
     key: str = ""  # the record's key inside a feed file
     titled: bool = True  # False: the text has no headline, and `title` is its first words
+    crawled: dt.datetime | None = None  # when a web archive captured the page (never its date)
 
     @property
     def body(self) -> str:

@@ -123,6 +123,7 @@ class ShownArticle:
     byline: str | None
     body: str
     passages: int
+    crawled: dt.datetime | None = None  # when a web archive captured the page (not its date)
 
     def to_dict(self) -> dict:
         return {
@@ -133,6 +134,7 @@ class ShownArticle:
             "date": format_date(self.date),
             "source": self.source,
             "byline": self.byline,
+            "crawled": self.crawled.isoformat() if self.crawled else None,
             "passages": self.passages,
             "body": self.body,
         }

@@ -321,7 +321,9 @@ class Searcher:
             if not found:
                 raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
             shown = [
-                ShownArticle(a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages))
+                ShownArticle(
+                    a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages), a.crawled
+                )
                 for a in found
             ]
             return sorted(shown, key=lambda a: (a.path, a.key))

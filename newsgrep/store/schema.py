@@ -18,7 +18,7 @@ from newsgrep.store.analysis import name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8  # 8: `crawled`
 
 STORED_KEY_TERMS = 40  # an article's most frequent stems stored with it (story likeness at search time)
 
@@ -38,6 +38,7 @@ class F:
     BYLINE = "byline"
     PATH = "path"  # stored: the path shown
     KEY = "key"  # the record's key inside a feed file ("" for one-article files)
+    CRAWLED = "crawled"  # when a web archive captured the page: never the article's date
 
 
 # Fields a user may name in a query (`title:`, `source:`, `date:`, `body:`, `byline:`).
@@ -64,6 +65,7 @@ def build_schema() -> Schema:
             F.BYLINE: TEXT(analyzer=name_analyzer(), stored=True),
             F.PATH: STORED,
             F.KEY: STORED,
+            F.CRAWLED: DATETIME(stored=True),
         }
     )
 
@@ -98,6 +100,7 @@ class StoredArticle:
     passages: list[StoredPassage]
     terms: list[tuple[str, int]]
     file: str = ""
+    crawled: dt.datetime | None = None
 
     @classmethod
     def from_fields(cls, fields: dict) -> StoredArticle:
@@ -113,6 +116,7 @@ class StoredArticle:
             passages=[StoredPassage(*p) for p in fields.get(F.PASSAGES, ())],
             terms=[tuple(t) for t in fields.get(F.TERMS, ())],
             file=fields.get(F.FILE, ""),
+            crawled=fields.get(F.CRAWLED),
         )
 
 
@@ -131,6 +135,7 @@ def document_fields(
     date: dt.datetime | None,
     source: str | None,
     byline: str | None,
+    crawled: dt.datetime | None = None,
 ) -> dict:
     """The keyword arguments of Whoosh's `add_document` for one article. `words` are the body field's
     analysed words (the headline's first); the body's text is stored."""
@@ -154,4 +159,6 @@ def document_fields(
         fields[F.OUTLET] = source.lower()
     if byline:
         fields[F.BYLINE] = byline
+    if crawled is not None:
+        fields[F.CRAWLED] = crawled
     return fields
