@@ -1,6 +1,6 @@
 """E-mail messages (.eml, RFC 5322/MIME), read with the standard library's `email` package: one article
 a file. Subject is the title, From the byline (the display name, else the address), Date the date,
-Archived-At (RFC 5064) the url; the text is the text/plain body, else the HTML body through trafilatura
+Archived-At (RFC 5064) the url (and its host the source); the text is the text/plain body, else the HTML body through trafilatura
 (falling back to the light fragment reader for short HTML mails it refuses). Attachments are not read.
 mbox.py reads mailboxes with the same per-message code.
 """
@@ -12,7 +12,7 @@ import email.policy
 from email.message import EmailMessage
 
 from newsgrep.formats.decoding import decode_declared
-from newsgrep.formats.fields import as_datetime, compact, folder_site, one_line
+from newsgrep.formats.fields import as_datetime, compact, folder_site, one_line, source_from_url
 from newsgrep.formats.html_text import NoArticleText, fragment_text, from_html
 from newsgrep.formats.records import RawRecord, Skip, SkipFile
 
@@ -51,6 +51,8 @@ def message_article(message: EmailMessage) -> tuple[str, dict]:
         "date": _date(message),
         "url": _archived_at(message),
     }
+    if fields["url"]:
+        fields["source"] = source_from_url(fields["url"])  # the outlet whose archive holds the message
     text = _body(message)
     if not text.strip() and not fields["title"]:
         raise NotAMessage("no text part and no subject")

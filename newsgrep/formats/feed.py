@@ -21,8 +21,8 @@ from newsgrep.formats.html_text import fragment_text
 from newsgrep.formats.records import RawRecord, Skip, SkipFile
 
 NAME = "feed"
-EXTENSIONS = (".rss", ".atom", ".xml")
-AMBIGUOUS = (".xml",)  # other files use it too: the registry asks sniff() first
+EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")
+AMBIGUOUS = (".xml", ".rdf")  # other files use these too: the registry asks sniff() first
 # Not APPENDABLE: a feed is rewritten (new items first, old ones dropped), never only appended.
 SNIFF_BYTES = 4096
 
