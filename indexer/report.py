@@ -40,7 +40,8 @@ class IndexReport:
         """One line per missing extra: "install newsgrep[documents] to read 12 .pdf and 3 .docx files"."""
         notes = []
         for extra, files in sorted(self.missing_extras.items()):
-            counts = [f"{count} {ending}" for ending, count in sorted(files.items(), key=lambda item: (-item[1], item[0]))]
+            most_first = sorted(files.items(), key=lambda item: (-item[1], item[0]))
+            counts = [f"{count} {ending}" for ending, count in most_first]
             listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
             notes.append(f"install newsgrep[{extra}] to read {listed} file{'s' if sum(files.values()) > 1 else ''}")
         return notes

@@ -1,8 +1,8 @@
 """E-mail messages (.eml, RFC 5322/MIME), read with the standard library's `email` package: one article
 a file. Subject is the title, From the byline (the display name, else the address), Date the date,
-Archived-At (RFC 5064) the url (and its host the source); the text is the text/plain body, else the HTML body through trafilatura
-(falling back to the light fragment reader for short HTML mails it refuses). Attachments are not read.
-mbox.py reads mailboxes with the same per-message code.
+Archived-At (RFC 5064) the url (and its host the source); the text is the text/plain body, else the
+HTML body through trafilatura (falling back to the light fragment reader for short HTML mails it
+refuses). Attachments are not read. mbox.py reads mailboxes with the same per-message code.
 """
 
 from __future__ import annotations
