@@ -72,9 +72,15 @@ class Commit:
         processes, hold them) and then the manifest's record. In a `fresh` index there is nothing to
         delete. With `cleanable`, only those of the index's files may be removed as unused."""
         writer = ix.writer(**WRITER)
+        grown = {id(entry) for entry in self.grown}
         try:
             for path in [*self.forgotten, *([] if fresh else self.replaced)]:  # old documents go first
                 writer.delete_by_term(F.FILE, path)
+            if not fresh:  # a run that died after committing a grown file's new articles, before the
+                # manifest knew: the next run reads them again, and they must not be there twice
+                for article_id, entry in self.entries.items():
+                    if id(entry) in grown:
+                        writer.delete_by_term(F.ID, article_id)
             if segments is None:
                 indexed = add_articles(writer, self.take_articles(), news_analyzer())
             whoosh_internals.commit_with(writer, segments or [], cleanable)
@@ -84,7 +90,6 @@ class Commit:
             raise
         signatures: dict[str, list[tuple[str, bytes]]] = {path: [] for path in self.replaced}
         appended: dict[str, list[tuple[str, bytes]]] = {}
-        grown = {id(entry) for entry in self.grown}
         for item in indexed or []:
             entry = self.entries[item.id]
             entry.passages += item.passages

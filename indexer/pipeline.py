@@ -94,7 +94,9 @@ class Pipeline:
             self.before = set(os.listdir(self.ix.storage.folder))  # files the next segments will not be among
         for item in loaded:
             self.loader.clean(item, commit)
-            self.extracted_at.setdefault(item.source.path, number)  # a file's first piece: its oldest articles
+            # The file's oldest articles: a grown file's earlier ones were extracted before this run.
+            epoch = -1 if item.start and not item.continued else number
+            self.extracted_at[item.source.path] = min(self.extracted_at.get(item.source.path, epoch), epoch)
             self.done += 1
             if self.progress:
                 self.progress(self.done, self.total)

@@ -365,3 +365,25 @@ def test_a_record_keeps_its_offset_as_fallback_key(arts):
     found, _ = read(data)
     members = b.gzip_members(data)
     assert [r.fallback_key for r in found] == [f"@{members[i][0]}" for i in (1, 3, 5)]  # after the warcinfo
+
+
+def test_the_benchmarks_warc_corpus_reads_back(tmp_path):
+    """bench/warc_corpus.py wraps a folder of .txt articles into a WARC that newsgrep reads whole."""
+    import importlib.util
+
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("warc_corpus", REPO / "bench" / "warc_corpus.py")
+    warc_corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(warc_corpus)
+    folder = tmp_path / "bbc" / "business"
+    folder.mkdir(parents=True)
+    for i, article in enumerate(b.articles()):
+        (folder / f"{i:03}.txt").write_text(f"{article.title}\n\n" + "\n\n".join(article.paragraphs) + "\n")
+    target = tmp_path / "bbc.warc.gz"
+    assert warc_corpus.write_warc(tmp_path / "bbc", target, assets_every=1) == 3
+    found, skips = read(target.read_bytes(), path=str(target))
+    assert [r.fields["title"] for r in found] == [a.title for a in b.articles()]
+    assert {r.fields["source"] for r in found} == {"bbc"} and found[0].fields["byline"] == "BBC News Business Desk"
+    assert [r.text.split("\n")[1:] for r in found] == [a.paragraphs for a in b.articles()]  # no navigation, no footer
+    assert [(s.count, s.reason) for s in skips] == [(6, "6 non-HTML responses (text/css 3, image/png 3)")]

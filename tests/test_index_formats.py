@@ -229,3 +229,50 @@ def test_the_crawl_date_is_kept_apart_from_the_date(tmp_path, index_dir, arts):
     assert (first.date, first.crawled) == (None, dt.datetime(2024, 5, 1, 12, 0))  # no date of its own: none
     assert (second.date, second.crawled) == (dt.datetime(2006, 9, 27), dt.datetime(2024, 5, 2, 8, 30))
     assert search("date:2024", index_dir).total == 0
+
+
+def test_a_line_that_becomes_furniture_as_a_warc_grows_leaves_its_old_articles_too(tmp_path, index_dir):
+    promo = "Listen to this article on the Wikinews app"
+
+    def records(pages, start):
+        found = b.page_records(pages, start)
+        for record in found:
+            record.payload = record.payload.replace(b"</article>", f"<p>{promo}</p></article>".encode())
+        return found
+
+    crawl = tmp_path / "crawl" / "news.warc.gz"
+    crawl.parent.mkdir()
+    crawl.write_bytes(b.warc_bytes(records(_pages(0, 3), 0)))
+    build_index([str(crawl.parent)], index_dir)
+    assert all(promo in a.body for a in _shown(index_dir, crawl))  # on 3 pages: not yet furniture
+    with open(crawl, "ab") as f:
+        b.write_warc(f, records(_pages(3, 3), 3), warcinfo=False)
+    report = build_index(None, index_dir)
+    assert report.grown == 1 and report.refreshed == 1  # on 6 pages now: furniture, on the old pages too
+    assert [promo in a.body for a in _shown(index_dir, crawl)] == [False] * 6
+    assert check_index(index_dir).ok
+
+
+def test_a_run_that_dies_between_a_pieces_commit_and_its_manifest_leaves_no_article_twice(
+    tmp_path, index_dir, monkeypatch
+):
+    monkeypatch.setattr(batch, "PIECE_BYTES", 10_000)
+    crawl = tmp_path / "crawl" / "news.warc.gz"
+    crawl.parent.mkdir()
+    crawl.write_bytes(b.warc_bytes(b.page_records(_pages(0, 20))))
+    real, calls = Manifest.apply, []
+
+    def dies_at_the_third(self, *args, **kwargs):  # Whoosh has committed the third piece; the manifest not
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Manifest, "apply", dies_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([str(crawl.parent)], index_dir)
+    monkeypatch.setattr(Manifest, "apply", real)
+    report = build_index(None, index_dir)  # reads on from the second piece's end
+    assert report.grown == 1 and report.articles == 20
+    assert check_index(index_dir).ok  # no id twice, counts agree
+    assert len(_shown(index_dir, crawl)) == 20
