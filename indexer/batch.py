@@ -188,13 +188,14 @@ class Loader:
         except SkipFile as exc:
             if start and continued is None:  # the old end is no record boundary after all: read it whole
                 return self._load_appendable(Planned(source, previous), commit, True, data, status)
+            if state is not None:  # a later piece: what was read stays; the next run tries again from there
+                digest = state.hashing.hexdigest()
+                entry = FileEntry(source.path, source.root, state.hashed, status.st_mtime_ns, digest, 0, resume=start)
+                skips = [Skip(f"{source.path}@{start}", f"cannot read on from byte {start}: {exc}")]
+                return Loaded(source, previous, entry, [], skips, start, True)
             hashing = sources.hasher()
             sources.hash_range(hashing, data, 0, size)
             entry = FileEntry(source.path, source.root, size, status.st_mtime_ns, hashing.hexdigest(), 0)
-            if start:  # a later piece: what was read stays; the next run tries again from there
-                entry.resume = start
-                skips = [Skip(f"{source.path}@{start}", f"cannot read on from byte {start}: {exc}")]
-                return Loaded(source, previous, entry, [], skips, start, continued is not None)
             self._count(source.path, [], commit)
             return Loaded(source, previous, entry, [], [*skips, Skip(source.path, str(exc))])
         finished = piece.end >= size or any(isinstance(skip, Partial) for skip in skips)
