@@ -20,6 +20,7 @@ def test_eml_golden(arts):
         "byline": "Renata Beger",
         "date": dt.datetime(2006, 9, 27, 23, 15),  # as the sender wrote it (-0400), offset dropped
         "url": arts[1].url,  # Archived-At
+        "source": "wikinews",  # its host
     }
     assert record.text.split("\n\n") == arts[1].paragraphs  # the text/plain part; not the HTML, not the attachment
 
