@@ -12,16 +12,18 @@ import os
 import sqlite3
 import time
 
+from newsgrep import formats
 from newsgrep.errors import NewsgrepError, PathMissing
 from newsgrep.indexer.pipeline import Pipeline, Progress, remove_temp_folders
-from newsgrep.indexer.plan import default_roots, merge_roots, plan_run
+from newsgrep.indexer.plan import Planned, default_roots, merge_roots, plan_run
 from newsgrep.indexer.report import IndexReport
 from newsgrep.indexer.workers import Workers, worker_count
 from newsgrep.store.layout import IndexDir, resolve_index_dir, whoosh_path
 from newsgrep.store.manifest import Manifest
 
 COMMIT_EVERY = 30_000  # with worker processes; fewer, bigger segments that Whoosh will not merge again
-PARALLEL_FROM = 1000  # files to index from which worker processes pay for their start
+PARALLEL_FROM = 1000  # articles to index (about) from which worker processes pay for their start
+APPENDABLE_BYTES = 4096  # of an appendable file, counted as an article (a gzipped news page is 2-20 KB)
 WORKER_WRITER = {"limitmb": 64, "compound": False}  # each worker's postings in memory before spilling to disk
 
 
@@ -84,6 +86,17 @@ def _remembered_roots(index: IndexDir) -> list[str]:
         return []
 
 
+def _work(todo: list[Planned]) -> int:
+    """About how many articles a run has to index: a file each, and for a web archive, a mailbox or a
+    JSON Lines feed, one per APPENDABLE_BYTES of it (a crawl's WARC holds thousands)."""
+    return sum(
+        max(1, planned.source.size // APPENDABLE_BYTES)
+        if formats.appendable(formats.format_for(planned.source.path))
+        else 1
+        for planned in todo
+    )
+
+
 def _update(gen, manifest, report, progress, commit_every, settle, fresh, processes) -> None:
     plan = plan_run(manifest, report.roots, report, settle)
     if not plan.todo and not plan.gone:
@@ -93,7 +106,7 @@ def _update(gen, manifest, report, progress, commit_every, settle, fresh, proces
     whoosh_dir = whoosh_path(gen)
     remove_temp_folders(whoosh_dir)
     ix = whoosh_index.open_dir(str(whoosh_dir))
-    count = processes if processes is not None else (worker_count() if len(plan.todo) >= PARALLEL_FROM else 1)
+    count = processes if processes is not None else (worker_count() if _work(plan.todo) >= PARALLEL_FROM else 1)
     workers = Workers(str(whoosh_dir), count, WORKER_WRITER) if count > 1 and plan.todo else None
     pipeline = Pipeline(
         ix, manifest, report, fresh=fresh, workers=workers, commit_every=commit_every, progress=progress

@@ -13,6 +13,7 @@ import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from newsgrep import formats
 from newsgrep.indexer import sources
 from newsgrep.indexer.records import SourceFile
 from newsgrep.store.layout import IndexDir, resolve_index_dir
@@ -80,7 +81,7 @@ def _inspect(index: IndexDir) -> CheckReport:
         return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in live_roots)
 
     report.articles, report.files = sum(ids.values()), len(known)
-    report.missing = sorted(p for p in on_disk if p not in known)
+    report.missing = sorted(p for p in on_disk if p not in known and _indexable(p))
     report.stale = sorted(
         p for p, s in on_disk.items() if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns)
     )
@@ -90,6 +91,12 @@ def _inspect(index: IndexDir) -> CheckReport:
     )
     report.duplicates = sorted(i for i, n in ids.items() if n > 1)
     return report
+
+
+def _indexable(path: str) -> bool:
+    """Whether indexing reads the file: not when it is an `.xml` file that is no feed, nor when its format
+    needs an extra that is not installed (`newsgrep index` says so)."""
+    return sources.claimed(path) and formats.missing_extra(formats.format_for(path) or formats.text) is None
 
 
 def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:

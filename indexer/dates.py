@@ -31,10 +31,12 @@ _FILLER = re.compile(
 )
 
 
-def _day(when: dt.datetime) -> dt.datetime | None:
+def _day(when: dt.datetime, written: bool = True) -> dt.datetime | None:
+    """The day of a date, or None for one in the future. A `written` one (read from text) may be a
+    two-digit year read a century ahead."""
     when = dt.datetime(when.year, when.month, when.day)
     if when > dt.datetime.now() + dt.timedelta(days=2):
-        if when.year - 100 >= 1800:  # a two-digit year read into the future: "01/04/63" is 1963
+        if written and when.year - 100 >= 1800:  # a two-digit year read into the future: "01/04/63" is 1963
             return when.replace(year=when.year - 100)
         return None
     return when
@@ -54,7 +56,12 @@ def parse_date_text(text: str) -> dt.datetime | None:
 
 
 def date_value(value) -> dt.datetime | None:
-    """A metadata value (JSON field, HTML meta): text, or a Unix timestamp."""
+    """A metadata value (JSON field, HTML meta, a feed's or a document's date): text, a Unix timestamp,
+    or a date or datetime (its day, as written: an offset is dropped, not applied)."""
+    if isinstance(value, dt.datetime):
+        return _day(value.replace(tzinfo=None), written=False)
+    if isinstance(value, dt.date):
+        return _day(dt.datetime(value.year, value.month, value.day), written=False)
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):

@@ -49,6 +49,7 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
                 source=article.source,
                 byline=article.byline,
                 url=article.url,
+                crawled=article.crawled,
             )
         )
         indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(words))))

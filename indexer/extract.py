@@ -115,8 +115,16 @@ def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
         key=record.key,
         titled=bool(title),
         url=one_line(fields["url"]) if fields.get("url") else header.url,
+        crawled=_crawled(fields.get("crawled")),
     )
     return article
+
+
+def _crawled(value) -> dt.datetime | None:
+    """A web archive's capture time, to the second (kept apart from the article's date)."""
+    if not isinstance(value, dt.datetime):
+        return None
+    return value.replace(tzinfo=None, microsecond=0)
 
 
 def extract(record: RawRecord, counts: Counts | None = None, root: str = "") -> Article:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from newsgrep.indexer.batch import Commit, Loader
+from newsgrep import formats
+from newsgrep.indexer.batch import PIECE_BYTES, Commit, Loader
 from newsgrep.indexer.learnt_furniture import Counts
 from newsgrep.indexer.plan import Plan, Planned
 from newsgrep.indexer.records import SourceFile
@@ -27,6 +29,7 @@ Progress = Callable[[int, int], None]  # (files done, files to do)
 
 CHUNK = 250  # articles handed to the workers at a time
 BATCH = 10_000  # files loaded (and their lines counted, for learnt furniture) before any is cleaned
+BATCH_BYTES = 256 * 1024 * 1024  # and at most this much read for them (more only for one big file)
 
 
 class Pipeline:
@@ -54,25 +57,31 @@ class Pipeline:
         self.before: set[str] = set()  # the index's files before the workers' next segments
 
     def run(self, plan: Plan) -> None:
-        """Removes the gone files and indexes the new and changed ones, batch by batch."""
+        """Removes the gone files and indexes the new and changed ones, batch by batch (the next pieces of
+        files read piece by piece go into later batches)."""
         self.total = len(plan.todo) + len(plan.gone)
-        size = min(self.commit_every, BATCH)
-        batches = [plan.todo[i : i + size] for i in range(0, len(plan.todo), size)] or [[]]
+        queue = deque(plan.todo)
         filling: Commit | None = None
-        for number, batch in enumerate(batches):
+        number = 0
+        while number == 0 or queue:
+            batch = _next_batch(queue, min(self.commit_every, BATCH))
             self.counts.epoch = number
             filling = filling or Commit()
             if number == 0:
                 self.loader.remove(plan.gone, filling)
                 self.done += len(plan.gone)
             self._load_and_clean(batch, filling, number)
+            queue.extend(self.loader.continuations)
+            self.total += len(self.loader.continuations)
+            self.loader.continuations.clear()
             filling.furniture.update(self.counts.take_dirty())  # this batch's counts, before the next batch's
+            number += 1
             if self.workers is None:
                 filling.write(self.ix, self.manifest, fresh=self.fresh)
                 filling = None
                 continue
             self._hand_over(filling.take_articles())
-            if filling.files >= self.commit_every or number == len(batches) - 1:
+            if filling.files >= self.commit_every or not queue:
                 self.sent, filling = filling, None
         if self.sent is not None and self.workers is not None:
             self.sent_segments = self.workers.finish()
@@ -85,7 +94,9 @@ class Pipeline:
             self.before = set(os.listdir(self.ix.storage.folder))  # files the next segments will not be among
         for item in loaded:
             self.loader.clean(item, commit)
-            self.extracted_at[item.source.path] = number
+            # The file's oldest articles: a grown file's earlier ones were extracted before this run.
+            epoch = -1 if item.start and not item.continued else number
+            self.extracted_at[item.source.path] = min(self.extracted_at.get(item.source.path, epoch), epoch)
             self.done += 1
             if self.progress:
                 self.progress(self.done, self.total)
@@ -125,17 +136,38 @@ class Pipeline:
             return
         counts.epoch += 1
         known = self.manifest.entries(stale)
-        commit = Commit()
-        for path in stale:
-            loaded = self.loader.load(Planned(found[path], known.get(path)), commit, force=True)
-            if loaded is not None:
-                self.loader.clean(loaded, commit, refresh=True)
-        commit.furniture = counts.take_dirty()
-        commit.write(self.ix, self.manifest, fresh=False)
+        queue = deque(Planned(found[path], known.get(path)) for path in stale)
+        while queue:  # a batch a commit; the next pieces of files read piece by piece in the next ones
+            commit = Commit()
+            for planned in _next_batch(queue, BATCH):
+                loaded = self.loader.load(planned, commit, force=True)
+                if loaded is not None:
+                    self.loader.clean(loaded, commit, refresh=True)
+            queue.extend(self.loader.continuations)
+            self.loader.continuations.clear()
+            commit.furniture = counts.take_dirty()
+            commit.write(self.ix, self.manifest, fresh=False)
 
     def finish_progress(self) -> None:
         if self.progress:
             self.progress(self.total, self.total)
+
+
+def _next_batch(queue: deque[Planned], most: int) -> list[Planned]:
+    """The next files to load together: at most `most` of them, and at most BATCH_BYTES to read (at least
+    one file): what a batch holds between reading and cleaning is bounded."""
+    batch: list[Planned] = []
+    budget = BATCH_BYTES
+    while queue and len(batch) < most:
+        planned = queue[0]
+        cost = planned.source.size
+        if formats.appendable(formats.format_for(planned.source.path)):
+            cost = min(cost, PIECE_BYTES)
+        if batch and cost > budget:
+            break
+        batch.append(queue.popleft())
+        budget -= cost
+    return batch
 
 
 def _unused_candidates(names: set[str]) -> set[str]:

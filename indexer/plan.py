@@ -1,14 +1,17 @@
 """Plans an indexing run: the roots it covers, and which of their files are new, changed or gone.
 
-Files whose size and mtime match the manifest are counted unchanged without being read.
+Files whose size and mtime match the manifest are counted unchanged without being read. A new or changed
+file whose ending is ambiguous (`.xml`) is an article file only if its format recognises its first bytes.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from newsgrep import formats
 from newsgrep.errors import PathMissing
 from newsgrep.formats.records import Skip
 from newsgrep.indexer import sources
@@ -20,11 +23,24 @@ BUNDLED_CORPUS = "corpus"
 
 
 @dataclass
+class Continuation:
+    """Where this run goes on reading a big appendable file it reads piece by piece."""
+
+    start: int  # the byte the next piece starts at
+    hashed: int  # the bytes `hashing` has seen (from the file's start; at least `start`)
+    hashing: Any  # sources.hasher() over them
+    ids: set[str] = field(default_factory=set)  # article ids the file's records have taken so far
+    keys: dict[str, list[int]] = field(default_factory=dict)  # the file's furniture keys so far, per site
+
+
+@dataclass
 class Planned:
-    """A file to (re)index, and what the manifest knew of it."""
+    """A file to (re)index, and what the manifest knew of it (or, for a piece of a file read piece by
+    piece, what the pieces before it made of it)."""
 
     source: SourceFile
     previous: FileEntry | None
+    continued: Continuation | None = None
 
 
 @dataclass
@@ -51,7 +67,9 @@ def under(path: str, roots: list[str]) -> bool:
 
 
 def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: float) -> Plan:
-    """Scans the roots. Files modified less than `settle` seconds ago are left for a later run."""
+    """Scans the roots. Files modified less than `settle` seconds ago are left for a later run, except
+    those whose format tells a record still being written from a complete one (a crawler appends to its
+    WARC for hours: its complete records are read, the one being written is left for the next run)."""
     known = manifest.stamps()
     found: dict[str, SourceFile] = {}
     scanned_roots = []
@@ -65,15 +83,17 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             found.setdefault(source.path, source)
     report.skip(*skips)
 
-    gone = [path for path in known if path not in found and under(path, scanned_roots)]
     changed = []
     recent = time.time_ns() - int(settle * 1e9)
-    for path, source in found.items():
+    for path, source in list(found.items()):
         if known.get(path) == (source.size, source.mtime_ns):
             report.unchanged += 1
-        elif settle and source.mtime_ns > recent:
+        elif not sources.claimed(path):
+            del found[path]  # not an article file after all (or no longer): its articles, if any, go
+        elif settle and source.mtime_ns > recent and not formats.read_while_written(formats.format_for(path)):
             report.deferred += 1
         else:
             changed.append(source)
+    gone = [path for path in known if path not in found and under(path, scanned_roots)]
     previous = manifest.entries([source.path for source in changed if source.path in known])
     return Plan(found, gone, [Planned(source, previous.get(source.path)) for source in changed])

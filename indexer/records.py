@@ -31,6 +31,7 @@ class Article:
     key: str = ""  # the record's key inside a feed file
     titled: bool = True  # False: the text has no headline, and `title` is its first words
     url: str | None = None  # where the article was published, as the file states it
+    crawled: dt.datetime | None = None  # when a web archive captured the page (never its date)
 
     @property
     def body(self) -> str:

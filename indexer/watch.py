@@ -1,6 +1,9 @@
 """Keeps an index up to date while files arrive: watches the roots (watchdog) and, when a burst of
 changes has been quiet for `debounce` seconds, runs an incremental index. Files still being written
-(modified in the last `settle` seconds) wait for the next run, so half-written files are not indexed."""
+(modified in the last `settle` seconds) wait for the next run, so half-written files are not indexed;
+but files whose format tells a record still being written from a complete one (a WARC a crawler appends
+to for hours, a JSON Lines feed) are read as they are, their complete records indexed. Changes that never
+go quiet (that crawler) start a run `max_wait` seconds after the first of them all the same."""
 
 from __future__ import annotations
 
@@ -25,24 +28,31 @@ class _Changes(FileSystemEventHandler):
         super().__init__()
         self.lock = threading.Lock()
         self.last: float | None = None
+        self.first: float | None = None  # the first change not yet indexed
 
     def dispatch(self, event) -> None:
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
         if any(p and (event.is_directory or is_article_file(os.path.basename(os.fsdecode(p)))) for p in paths):
-            with self.lock:
-                self.last = time.monotonic()
+            self.poke()
 
-    def quiet_for(self, seconds: float) -> bool:
+    def due(self, quiet: float, most: float) -> bool:
+        """Whether to index now: the changes have been quiet for `quiet` seconds, or the first of them is
+        `most` seconds old."""
         with self.lock:
-            return self.last is not None and time.monotonic() - self.last >= seconds
+            if self.last is None or self.first is None:
+                return False
+            now = time.monotonic()
+            return now - self.last >= quiet or now - self.first >= most
 
     def take(self) -> None:
         with self.lock:
-            self.last = None
+            self.last = self.first = None
 
     def poke(self) -> None:
         with self.lock:
             self.last = time.monotonic()
+            if self.first is None:
+                self.first = self.last
 
 
 def watch(
@@ -54,9 +64,11 @@ def watch(
     stop: threading.Event | None = None,
     on_report: Report | None = None,
     wait: float | None = None,
+    max_wait: float = 30.0,
 ) -> None:
-    """Indexes `paths` (or the remembered roots), then follows their changes until `stop` is set.
-    A run in progress when `stop` is set finishes and commits first."""
+    """Indexes `paths` (or the remembered roots), then follows their changes until `stop` is set: a run
+    when they have been quiet for `debounce` seconds, or `max_wait` seconds after the first of them if
+    they never are. A run in progress when `stop` is set finishes and commits first."""
     from watchdog.observers import Observer
 
     stop = stop or threading.Event()
@@ -75,7 +87,7 @@ def watch(
     observer.start()
     try:
         while not stop.wait(0.2):
-            if changes.quiet_for(max(debounce, settle if report.deferred else 0)):
+            if changes.due(max(debounce, settle if report.deferred else 0), max(max_wait, debounce)):
                 changes.take()
                 report = build_index(None, report.index, wait=float("inf"), settle=settle)
                 if report.deferred:

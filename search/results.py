@@ -124,6 +124,7 @@ class ShownArticle:
     body: str
     passages: int
     url: str | None = None  # where it was published, as its file states it
+    crawled: dt.datetime | None = None  # when a web archive captured the page (not its date)
 
     def to_dict(self) -> dict:
         return {
@@ -135,6 +136,7 @@ class ShownArticle:
             "source": self.source,
             "byline": self.byline,
             "url": self.url,
+            "crawled": self.crawled.isoformat() if self.crawled else None,
             "passages": self.passages,
             "body": self.body,
         }

@@ -369,7 +369,9 @@ def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking =
 
 def _shown(article) -> ShownArticle:
     a = article
-    return ShownArticle(a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages), a.url)
+    return ShownArticle(
+        a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages), a.url, a.crawled
+    )
 
 
 def _size(found) -> int:

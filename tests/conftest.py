@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,42 @@ def json_hits(stdout: str) -> tuple[list[dict], dict]:
     records = [json.loads(line) for line in stdout.splitlines()]
     assert records and set(records[-1]) == {"summary"}, "search --json ends with a summary record"
     return [r for r in records[:-1] if "facets" not in r], records[-1]["summary"]
+
+
+SLACK = 3  # tracemalloc slows Python code several times, and the 2 cores are shared: bounds catch runaway work
+
+
+@contextmanager
+def bounded(seconds: float, megabytes: float | None = None):
+    """Asserts that the block ran within `seconds` (times SLACK) and (when given) allocated at most
+    `megabytes` at its peak (Python allocations, tracemalloc; C libraries' own buffers are checked by the
+    growth of the resident set)."""
+    import resource
+    import time
+    import tracemalloc
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if megabytes is not None:
+        tracemalloc.start()
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        elapsed = time.monotonic() - start
+        peak = 0.0
+        if megabytes is not None:
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    assert elapsed < seconds * SLACK, f"took {elapsed:.2f} s (bound {seconds} s x {SLACK})"
+    if megabytes is not None:
+        assert peak < megabytes, f"peak {peak:.1f} MB allocated (bound {megabytes} MB)"
+        assert rss_growth < megabytes + 100, f"resident memory grew by {rss_growth:.0f} MB"
+
+
+@pytest.fixture(scope="session")
+def arts():
+    """Three Wikinews articles of the bundled corpus, for the format tests (tests.format_builders)."""
+    from tests import format_builders
+
+    return format_builders.articles()

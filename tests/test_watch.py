@@ -1,5 +1,6 @@
 """`newsgrep watch` with real files appearing, changing, being written slowly and going away."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -88,3 +89,56 @@ def test_watch_follows_new_changed_slow_and_removed_files_and_stops_cleanly(tmp_
     assert watcher.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert "1 added" in out and "1 removed" in out
+
+
+def _articles(index_dir) -> int:
+    done = run_cli("stats", "--index", str(index_dir), "--json")
+    return json.loads(done.stdout)["articles"] if done.returncode == 0 else 0
+
+
+def test_watch_indexes_a_web_archive_while_a_crawler_keeps_appending_to_it(tmp_path):
+    from tests import format_builders as b
+
+    crawl, index_dir = tmp_path / "crawl", tmp_path / "ix"
+    crawl.mkdir()
+    archive = crawl / "live.warc.gz"
+    pages = b.wikinews(0, 40)
+    archive.write_bytes(b.warc_bytes(b.page_records(pages[:2])))
+    members = [b.warc_bytes(b.page_records([page], start=i), warcinfo=False) for i, page in enumerate(pages[2:], 2)]
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "newsgrep", "watch", str(crawl), "--index", str(index_dir)]
+        + ["--debounce", "0.5", "--settle", "1.0", "--max-wait", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    appending = threading.Event()
+
+    def crawler():  # a record every 0.3 s, each written in two halves: never quiet, never settled
+        appending.set()
+        with open(archive, "ab") as f:
+            for member in members:
+                f.write(member[: len(member) // 2])
+                f.flush()
+                time.sleep(0.15)
+                f.write(member[len(member) // 2 :])
+                f.flush()
+                time.sleep(0.15)
+        appending.clear()
+
+    try:
+        assert _eventually(lambda: _articles(index_dir) == 2)
+        thread = threading.Thread(target=crawler)
+        thread.start()
+        assert _eventually(lambda: _articles(index_dir) > 4 or not appending.is_set(), timeout=30)
+        assert appending.is_set(), "nothing indexed while the crawler was appending"
+        thread.join()
+        assert _eventually(lambda: _articles(index_dir) == 40)
+        shown = run_cli("show", str(archive), "--index", str(index_dir), "--json").stdout.splitlines()
+        titles = [json.loads(line)["title"] for line in shown]
+        assert sorted(titles) == sorted(page.title for page in pages)  # each once, none half-written
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, err
+    assert "Traceback" not in err and run_cli("check", "--index", str(index_dir)).returncode == 0

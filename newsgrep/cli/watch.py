@@ -25,9 +25,17 @@ from newsgrep.cli import cli, index_option, printer
     default=1.0,
     show_default=True,
     type=click.FloatRange(0),
-    help="Files modified more recently than this are still being written: wait for them.",
+    help="Files modified more recently than this are still being written: wait for them (not for web archives "
+    "and JSON Lines feeds being appended to: their complete records are indexed).",
 )
-def watch_command(paths, index_dir, debounce, settle):
+@click.option(
+    "--max-wait",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.05),
+    help="Index at the latest this many seconds after a change, even if changes go on (a crawler appending).",
+)
+def watch_command(paths, index_dir, debounce, settle, max_wait):
     """Index PATHS (or the remembered roots), then keep indexing new, changed and removed articles until
     interrupted. Ctrl-C lets a run in progress commit, then exits."""
     from newsgrep.indexer.watch import watch
@@ -44,5 +52,13 @@ def watch_command(paths, index_dir, debounce, settle):
     signal.signal(signal.SIGTERM, interrupted)
 
     click.echo("newsgrep: watching; Ctrl-C to stop", err=True)
-    watch(list(paths) or None, index_dir, debounce=debounce, settle=settle, stop=stop, on_report=printer().watch_report)
+    watch(
+        list(paths) or None,
+        index_dir,
+        debounce=debounce,
+        settle=settle,
+        stop=stop,
+        on_report=printer().watch_report,
+        max_wait=max_wait,
+    )
     click.echo("newsgrep: stopped", err=True)

@@ -53,3 +53,30 @@ def _best_guess(data: bytes):
     cleanest = min(m.chaos for m in matches)
     near = [m for m in matches if m.chaos <= cleanest + CHAOS_MARGIN]
     return max(near, key=lambda m: ("cp1252" in m.could_be_from_charset, m.coherence, -m.chaos))
+
+
+def decode_declared(data: bytes, charset: str | None) -> str:
+    """Text in a declared charset (an HTTP header's, a MIME part's, an HTML meta tag's). Valid UTF-8 wins
+    over a declared single-byte charset (servers and mailers often say ISO-8859-1 for UTF-8 text), and
+    ISO-8859-1 and ASCII are read as Windows-1252, as browsers do. An unknown or wrong declaration falls
+    back to what `decode` finds."""
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):
+        return _decode(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    name = None
+    if charset:
+        try:
+            name = codecs.lookup(charset.strip().strip("\"'")).name
+        except (LookupError, ValueError):
+            name = None
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        name = "cp1252"
+    if name and name != "utf-8" and (name.startswith(("utf-16", "utf-32")) or b"\x00" not in data[:8192]):
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            pass
+    return _decode(data)

@@ -1,7 +1,9 @@
-"""Metadata that formats state about an article, and how a URL names its outlet."""
+"""Metadata that formats state about an article: how a URL names its outlet, where a file's furniture is
+shared, and the small conversions every format's metadata goes through."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from urllib.parse import urlsplit
 
@@ -23,3 +25,24 @@ def source_from_url(url: str) -> str | None:
 def folder_site(path: str) -> str:
     """The site of a one-article file: its folder (a saved site's pages share a folder)."""
     return os.path.dirname(path)
+
+
+def as_datetime(value) -> dt.datetime | None:
+    """A date or datetime as a naive datetime: the wall-clock time as the source wrote it, its UTC offset
+    dropped, not applied ("2008-02-20T23:30-05:00" is the 20th, the day the outlet printed, as
+    trafilatura gives an HTML page's date)."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return None
+
+
+def one_line(value, limit: int = 1000) -> str:
+    """A metadata value as one line of text (titles and names never span lines)."""
+    return " ".join(str(value).split())[:limit]
+
+
+def compact(fields: dict) -> dict:
+    """Fields without empty values."""
+    return {k: v for k, v in fields.items() if v not in (None, "", [], {})}

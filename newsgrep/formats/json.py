@@ -48,7 +48,7 @@ def records(path: str, numbered: list[tuple[str, object]], skips: list[Skip], si
         if text is None:
             skips.append(Skip(f"{path}:{key}" if key else path, f"no text field (looked for {', '.join(BODY)})"))
             continue
-        found.append(RawRecord(path, key, text, fields, _site(path, obj)))
+        found.append(RawRecord(path, key, text, fields, _site(path, obj), "" if single else f"line {number}"))
     return found
 
 

@@ -56,7 +56,7 @@ class JsonLines:
         _line(timeline.to_dict())
 
     def index_report(self, report: IndexReport, quiet: bool = False) -> None:
-        notes.skips(report.skips, shown=None)
+        notes.index_notes(report, shown=None)
         _line(report.to_dict())
 
     def watch_report(self, report: IndexReport) -> None:

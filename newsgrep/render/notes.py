@@ -10,6 +10,7 @@ from newsgrep.render.text import display_path
 
 if TYPE_CHECKING:
     from newsgrep.formats.records import Skip
+    from newsgrep.indexer.report import IndexReport
     from newsgrep.search.results import SearchResult, Timeline
 
 SKIPS_SHOWN = 20  # a feed with thousands of empty records names the first ones, then counts the rest
@@ -39,7 +40,18 @@ def fallback_note(result: SearchResult) -> str:
 
 
 def skips(found: list[Skip], shown: int | None = SKIPS_SHOWN) -> None:
+    """Skipped files and records, and notes (count 0: part of a file ignored, or left for the next run)."""
     for skip in found if shown is None else found[:shown]:
-        say(f"skipped {display_path(skip.path)}: {skip.reason}")
+        if skip.count:
+            say(f"skipped {display_path(skip.path)}: {skip.reason}")
+        else:
+            say(f"{display_path(skip.path)}: {skip.reason}")
     if shown is not None and len(found) > shown:
         say(f"... and {len(found) - shown} more skipped (all of them with --json)")
+
+
+def index_notes(report: IndexReport, shown: int | None = SKIPS_SHOWN) -> None:
+    """What both printers say on stderr after an indexing run: skips, then each missing extra once."""
+    skips(report.skips, shown)
+    for note in report.extra_notes():
+        say(note)

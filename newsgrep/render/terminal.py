@@ -115,6 +115,7 @@ class Human:
                 ("source", article.source or "-"),
                 ("byline", article.byline or "-"),
                 ("url", article.url or "-"),
+                *([("crawled", article.crawled.isoformat(sep=" "))] if article.crawled else []),
                 ("passages", str(article.passages)),
             ]
             for name, value in rows:
@@ -136,23 +137,25 @@ class Human:
 
     # index, watch --------------------------------------------------------------------------------------
     def index_report(self, report: IndexReport, quiet: bool = False) -> None:
-        notes.skips(report.skips)
+        notes.index_notes(report)
         if quiet:
             return
         roots = ", ".join(display_path(r) for r in report.roots)
         self._echo(
             f"{'rebuilt' if report.rebuilt else 'indexed'} {roots}: {report.added} added, {report.updated} updated, "
+            f"{f'{report.grown} grown, ' if report.grown else ''}"
             f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped"
             f"{f', {report.refreshed} refreshed' if report.refreshed else ''}; "
             f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
         )
 
     def watch_report(self, report: IndexReport) -> None:
-        notes.skips(report.skips)
-        if not (report.added or report.updated or report.removed or report.refreshed or report.skips):
+        notes.index_notes(report)
+        if not (report.added or report.updated or report.grown or report.removed or report.refreshed or report.skips):
             return
         self._echo(
-            f"indexed: {report.added} added, {report.updated} updated, {report.removed} removed, "
+            f"indexed: {report.added} added, {report.updated} updated, "
+            f"{f'{report.grown} grown, ' if report.grown else ''}{report.removed} removed, "
             f"{report.unchanged} unchanged, {report.skipped} skipped, {report.deferred} still being written; "
             f"{report.articles} articles ({report.seconds:.1f} s)"
         )

@@ -1,6 +1,11 @@
 """The manifest: the roots an index covers and, per file, its size, mtime, content hash and article count;
 and the counts of recurring lines from which furniture is learnt.
 
+For an appendable file (a web archive, JSON Lines, a mailbox) `size` is the number of bytes read and
+`digest` their hash, and `resume` is where the next read starts: a later run that finds the same hash
+for the file's first `size` bytes reads only what was appended after `resume`, and keeps the articles
+it has.
+
 It lives beside the Whoosh index (SQLite, one transaction per Whoosh commit, written just after it).
 If a run dies between the two, the manifest lags the index: the next run sees those files as new or
 changed and re-indexes them, deleting their old documents first, so nothing is duplicated or lost.
@@ -28,6 +33,7 @@ class FileEntry:
     articles: int  # articles indexed from the file; 0 if it was skipped
     skipped: str | None = None  # why the file could not be indexed, if it could not
     passages: int = 0
+    resume: int | None = None  # appendable files: the byte the next read starts at (None: from the start)
 
 
 class Manifest:
@@ -44,7 +50,8 @@ class Manifest:
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS files (
                 path TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                digest TEXT NOT NULL, articles INTEGER NOT NULL, skipped TEXT, passages INTEGER NOT NULL);
+                digest TEXT NOT NULL, articles INTEGER NOT NULL, skipped TEXT, passages INTEGER NOT NULL,
+                resume INTEGER);
             CREATE TABLE IF NOT EXISTS furniture (
                 site TEXT NOT NULL, key INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (site, key))
                 WITHOUT ROWID;
@@ -89,7 +96,7 @@ class Manifest:
 
     # files -------------------------------------------------------------------------------------------
     def files(self) -> dict[str, FileEntry]:
-        rows = self.db.execute("SELECT path, root, size, mtime_ns, digest, articles, skipped, passages FROM files")
+        rows = self.db.execute(f"SELECT {_ENTRY} FROM files")
         return {row[0]: FileEntry(*row) for row in rows}
 
     def stamps(self) -> dict[str, tuple[int, int]]:
@@ -101,12 +108,15 @@ class Manifest:
         for start in range(0, len(paths), 500):
             chunk = paths[start : start + 500]
             rows = self.db.execute(
-                "SELECT path, root, size, mtime_ns, digest, articles, skipped, passages FROM files"
-                f" WHERE path IN ({','.join('?' * len(chunk))})",
+                f"SELECT {_ENTRY} FROM files WHERE path IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
             found.update((row[0], FileEntry(*row)) for row in rows)
         return found
+
+    def article_ids(self, path: str) -> set[str]:
+        """The ids of the articles indexed from a file."""
+        return {row[0] for row in self.db.execute("SELECT id FROM signatures WHERE path = ?", (path,))}
 
     def counts(self) -> tuple[int, int, int, int]:
         """(files indexed, files skipped, articles, passages)."""
@@ -172,15 +182,32 @@ class Manifest:
         keys: dict[str, list[tuple[str, list[int]]]] | None = None,
         furniture: dict[tuple[str, int], int] | None = None,
         signatures: dict[str, list[tuple[str, bytes]]] | None = None,  # packed: duplicates.pack
+        grown: list[FileEntry] | None = None,
+        appended: dict[str, list[tuple[str, bytes]]] | None = None,
     ) -> None:
         """Records and forgets files (with their furniture keys) and stores changed furniture counts, in
-        one transaction, and stamps the update time."""
-        keys, signatures = keys or {}, signatures or {}
+        one transaction, and stamps the update time. `signatures` replace a file's. `grown` entries are of
+        files that grew and were read from where the last read ended: they count only the new articles
+        and passages, added to the manifest's (after `recorded`, in order: a file's first piece and the
+        next ones may be in one commit), and the new articles' signatures, `appended`, are added to the
+        file's."""
+        keys, signatures, appended = keys or {}, signatures or {}, appended or {}
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e.path, e.root, e.size, e.mtime_ns, e.digest, e.articles, e.skipped, e.passages) for e in recorded],
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_row(e) for e in recorded],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO files SELECT ?, ?, ?, ?, ?, old.articles + ?,"
+                " CASE WHEN old.articles + ? > 0 THEN NULL ELSE COALESCE(?, old.skipped) END, old.passages + ?, ?"
+                " FROM (SELECT COALESCE(MAX(articles), 0) AS articles, COALESCE(MAX(passages), 0) AS passages,"
+                " MAX(skipped) AS skipped FROM files WHERE path = ?) AS old",
+                [
+                    (e.path, e.root, e.size, e.mtime_ns, e.digest, e.articles, e.articles, e.skipped, e.passages)
+                    + (e.resume, e.path)
+                    for e in grown or []
+                ],
             )
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in forgotten])
             self.db.executemany("DELETE FROM file_keys WHERE path = ?", [(p,) for p in [*forgotten, *keys]])
@@ -192,15 +219,16 @@ class Manifest:
             replaced = [(path,) for path in [*forgotten, *signatures]]
             self.db.executemany("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", replaced)
             self.db.executemany("DELETE FROM signatures WHERE path = ?", replaced)
+            added = [*signatures.items(), *appended.items()]
             self.db.executemany(
                 "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
-                [(aid, path, sig) for path, articles in signatures.items() for aid, sig in articles],
+                [(aid, path, sig) for path, articles in added for aid, sig in articles],
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO bands VALUES (?, ?)",
                 sorted(
                     (key, aid)
-                    for articles in signatures.values()
+                    for _, articles in added
                     for aid, sig in articles
                     for key in duplicates.band_keys(duplicates.unpack(sig))
                 ),
@@ -215,6 +243,13 @@ class Manifest:
                     [(site, key) for (site, key), count in furniture.items() if count <= 0],
                 )
             self._set("updated", time.time())
+
+
+_ENTRY = "path, root, size, mtime_ns, digest, articles, skipped, passages, resume"
+
+
+def _row(e: FileEntry) -> tuple:
+    return (e.path, e.root, e.size, e.mtime_ns, e.digest, e.articles, e.skipped, e.passages, e.resume)
 
 
 def _pack_keys(keys: list[int]) -> bytes:

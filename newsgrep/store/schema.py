@@ -18,7 +18,7 @@ from newsgrep.store.analysis import name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9  # 8: `url`; 9: `crawled`
 
 STORED_KEY_TERMS = 40  # an article's most frequent stems stored with it (story likeness at search time)
 
@@ -39,6 +39,7 @@ class F:
     PATH = "path"  # stored: the path shown
     KEY = "key"  # the record's key inside a feed file ("" for one-article files)
     URL = "url"  # stored: where the article was published, as its file states it
+    CRAWLED = "crawled"  # when a web archive captured the page: never the article's date
 
 
 # Fields a user may name in a query (`title:`, `source:`, `date:`, `body:`, `byline:`).
@@ -66,6 +67,7 @@ def build_schema() -> Schema:
             F.PATH: STORED,
             F.KEY: STORED,
             F.URL: STORED,
+            F.CRAWLED: DATETIME(stored=True),
         }
     )
 
@@ -101,6 +103,7 @@ class StoredArticle:
     terms: list[tuple[str, int]]
     file: str = ""
     url: str | None = None
+    crawled: dt.datetime | None = None
 
     @classmethod
     def from_fields(cls, fields: dict) -> StoredArticle:
@@ -117,6 +120,7 @@ class StoredArticle:
             terms=[tuple(t) for t in fields.get(F.TERMS, ())],
             file=fields.get(F.FILE, ""),
             url=fields.get(F.URL),
+            crawled=fields.get(F.CRAWLED),
         )
 
 
@@ -136,6 +140,7 @@ def document_fields(
     source: str | None,
     byline: str | None,
     url: str | None = None,
+    crawled: dt.datetime | None = None,
 ) -> dict:
     """The keyword arguments of Whoosh's `add_document` for one article. `words` are the body field's
     analysed words (the headline's first); the body's text is stored."""
@@ -161,4 +166,6 @@ def document_fields(
         fields[F.BYLINE] = byline
     if url:
         fields[F.URL] = url
+    if crawled is not None:
+        fields[F.CRAWLED] = crawled
     return fields
