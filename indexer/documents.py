@@ -29,10 +29,13 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
         # The body is analysed once, here: Whoosh indexes the list of words (positions 0, 1, ...),
         # the headline's words first (so that a plain search of the body field finds them; they
         # belong to no passage).
-        heading = [(t.text, -1) for t in analyzer(article.title)] if article.titled else []
-        tokens = heading + [(t.text, t.startchar) for t in analyzer(article.body, chars=True)]
-        words = [word for word, _ in tokens]
-        passages = split_passages(article, [(position, start) for position, (_, start) in enumerate(tokens)])
+        heading = [(t.text, -1, t.stop_word) for t in analyzer(article.title)] if article.titled else []
+        tokens = heading + [(t.text, t.startchar, t.stop_word) for t in analyzer(article.body, chars=True)]
+        words = [word for word, _, _ in tokens]
+        content = [word for word, _, stopped in tokens if not stopped]  # key terms and copies: no stop words
+        passages = split_passages(
+            article, [(position, start, stop) for position, (_, start, stop) in enumerate(tokens)]
+        )
         writer.add_document(
             **document_fields(
                 article_id=article.id,
@@ -44,13 +47,13 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
                 words=words,
                 body=article.body,
                 passages=[StoredPassage(p.start, p.end, p.first_pos, p.length) for p in passages],
-                terms=key_terms(words),
+                terms=key_terms(content),
                 date=article.date,
                 source=article.source,
                 byline=article.byline,
             )
         )
-        indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(words))))
+        indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(content))))
     return indexed
 
 

@@ -27,13 +27,14 @@ from newsgrep.search.highlight import highlight_spans, match_terms
 from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
 from newsgrep.search.passage_scores import passage_scores, robertson_idf
 from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
+from newsgrep.search.scope import scope_query
 from newsgrep.search.settings import DEFAULT_RANKING, Ranking
 from newsgrep.search.stories import StoryMatcher, as_copy
 from newsgrep.search.suggest import suggestion
 from newsgrep.search.timeline import PERIODS, count_periods
 from newsgrep.store.schema import PASSAGE_FIELD, F
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "-date")  # date: newest first; -date: oldest first (undated last in both)
 FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
 
 
@@ -81,6 +82,10 @@ class Searcher:
         collapse: bool = True,
         sort: str = "relevance",
         facets: tuple[str, ...] = (),
+        offset: int = 0,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+        reverse: bool = False,
     ) -> SearchResult:
         """The best `limit` stories for `query`, each with its best `passages`.
 
@@ -88,19 +93,71 @@ class Searcher:
         again with OR (the result says so in `fallback`). `since`/`until` keep articles dated within the
         period (ISO dates, whole or partial, or words such as "last week"). With `collapse`, copies of an
         article and other outlets' reports of the same story are listed under its hit instead of as hits.
-        `sort="date"` orders matching articles newest first. `facets=("source",)` counts matches per
-        source. Raises QueryError for a malformed query.
+        `sort="date"` orders matching articles newest first (`"-date"`: oldest first). `facets=("source",)`
+        counts matches per source. `offset` skips that many stories (paging: hits are ranked from
+        offset + 1). `paths` (files or folders) and `globs` (newsgrep.search.scope) keep articles whose
+        files lie there. `reverse` turns the order round: oldest first for `sort="date"`, and with
+        `sort="relevance"` the best of the page last. Raises QueryError for a malformed query.
         """
         if sort not in SORTS:
-            raise QueryError(f"cannot sort by {sort!r} (relevance or date)")
+            raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
         unknown = set(facets) - set(FACETS)
         if unknown:
             raise QueryError(f"cannot count matches by {', '.join(sorted(unknown))} ({', '.join(FACETS)})")
         started = time.monotonic()
-        period = _period(since, until)
-        result = self._retrying(lambda: self._search(query, limit, passages, operator, period, collapse, sort, facets))
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        if reverse and sort != "relevance":
+            sort, reverse = ("-date" if sort == "date" else "date"), False
+        wanted = limit + offset
+        result = self._retrying(lambda: self._search(query, wanted, passages, operator, period, collapse, sort, facets))
+        result.hits, result.offset = result.hits[offset:], offset
+        if reverse:
+            result.hits.reverse()
         result.seconds = round(time.monotonic() - started, 4)
         return result
+
+    def files(
+        self,
+        query: str,
+        *,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+        sort: str = "relevance",
+    ) -> list[str]:
+        """The files of every article matching `query` (as `search` runs it), once each, in the order of
+        their best article's score (BM25F over the whole article, no passages), or by date."""
+        if sort not in SORTS:
+            raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+
+        def run() -> list[str]:
+            match = self._match(query, operator, period, self._decision_count)
+            found = self._candidates(match.parsed.article, max(self.backend.doc_count(), 1), sort)
+            return list(dict.fromkeys(c.article.path for c in found.hits))
+
+        return self._retrying(run)
+
+    def count(
+        self,
+        query: str,
+        *,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+    ) -> int:
+        """The exact number of articles matching `query` as `search` runs it (with its any-word fallback)."""
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+
+        def run() -> int:
+            match = self._match(query, operator, period, self._decision_count)
+            return self.backend.count(match.parsed.article, self.backend.doc_count())
+
+        return self._retrying(run)
 
     def _search(self, query, limit, per_hit, operator, period, collapse, sort, facets) -> SearchResult:
         ranking = self.ranking
@@ -189,6 +246,7 @@ class Searcher:
                     passages=matches,
                     key=article.key,
                     duplicates=[as_copy(other) for other in others],
+                    title_highlights=highlight_spans(article.title, analyzer, terms),
                 )
             )
         return hits
@@ -349,6 +407,14 @@ def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking =
 
 def _size(found) -> int:
     return len(found.hits) if isinstance(found, Candidates) else found
+
+
+def _restrict(*filters: wq.Query | None) -> wq.Query | None:
+    """Filters every matching article must pass (dates, paths), as one query."""
+    kept = [f for f in filters if f is not None]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else wq.And(kept)
 
 
 def _period(since: str | None, until: str | None) -> wq.Query | None:

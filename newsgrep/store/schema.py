@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from newsgrep.store.analysis import name_analyzer, news_analyzer
+from newsgrep.store.analysis import ContentLengthPositions, name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8  # 8: stop words indexed (with positions), lengths without them
 
 STORED_KEY_TERMS = 40  # an article's most frequent stems stored with it (story likeness at search time)
 
@@ -50,7 +50,7 @@ PASSAGE_FIELD = F.BODY  # passages are scored from the body's positions
 
 def build_schema() -> Schema:
     analyzer = news_analyzer()
-    return Schema(
+    schema = Schema(
         **{
             F.ID: ID(stored=True, unique=True),
             F.FILE: ID(stored=True),
@@ -66,6 +66,9 @@ def build_schema() -> Schema:
             F.KEY: STORED,
         }
     )
+    for name in ARTICLE_FIELDS:  # lengths without stop words (see ContentLengthPositions)
+        schema[name].format = ContentLengthPositions(field_boost=schema[name].format.field_boost)
+    return schema
 
 
 def article_id(path: str, key: str = "") -> str:
@@ -74,8 +77,9 @@ def article_id(path: str, key: str = "") -> str:
 
 
 class StoredPassage(NamedTuple):
-    """A passage as stored with its article (a plain tuple on disk): a character span of the stored body
-    and the range of token positions the body's index gives its words."""
+    """A passage as stored with its article (a plain tuple on disk): a character span of the stored body,
+    the token position of its first word in the body's index (its words run to the next passage's
+    first), and its length in words that are not stop words (what BM25 normalises by)."""
 
     start: int
     end: int
