@@ -5,6 +5,7 @@ small batches; indexing worker processes call it for big ones."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgrep.indexer.passages import split_passages
@@ -22,10 +23,15 @@ class Indexed:
     signature: bytes  # packed (duplicates.pack): a tenth of the memory of the list
 
 
-def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
-    """Adds each article as one document to a Whoosh writer."""
+PROGRESS_EVERY = 50  # articles between two calls of `on_written`
+
+
+def add_articles(
+    writer, articles: list[Article], analyzer, on_written: Callable[[int], None] | None = None
+) -> list[Indexed]:
+    """Adds each article as one document to a Whoosh writer; `on_written(n)` hears of every n added."""
     indexed = []
-    for article in articles:
+    for number, article in enumerate(articles, 1):
         # The body is analysed once, here: Whoosh indexes the list of words (positions 0, 1, ...),
         # the headline's words first (so that a plain search of the body field finds them; they
         # belong to no passage).
@@ -54,6 +60,10 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
             )
         )
         indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(content))))
+        if on_written and number % PROGRESS_EVERY == 0:
+            on_written(PROGRESS_EVERY)
+    if on_written and len(articles) % PROGRESS_EVERY:
+        on_written(len(articles) % PROGRESS_EVERY)
     return indexed
 
 

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from newsgrep.indexer.batch import Commit, Loader
 from newsgrep.indexer.learnt_furniture import Counts
 from newsgrep.indexer.plan import Plan, Planned
+from newsgrep.indexer.progress import COMMITTING, READING, REFRESHING, WRITING, Progress, quiet
 from newsgrep.indexer.records import SourceFile
 from newsgrep.indexer.report import IndexReport
 from newsgrep.indexer.workers import Workers
 from newsgrep.store.manifest import Manifest
-
-Progress = Callable[[int, int], None]  # (files done, files to do)
 
 CHUNK = 250  # articles handed to the workers at a time
 BATCH = 10_000  # files loaded (and their lines counted, for learnt furniture) before any is cleaned
@@ -44,7 +42,11 @@ class Pipeline:
         progress: Progress | None,
     ):
         self.ix, self.manifest, self.report = ix, manifest, report
-        self.fresh, self.workers, self.commit_every, self.progress = fresh, workers, commit_every, progress
+        self.fresh, self.workers, self.commit_every = fresh, workers, commit_every
+        self.progress: Progress = progress or quiet
+        self.cleaned = self.written = self.commits = 0  # articles cleaned and written so far, commits made
+        if workers is not None:
+            workers.on_written = self._written
         self.counts = Counts(manifest.furniture_counts)
         self.loader = Loader(manifest, self.counts, report)
         self.extracted_at: dict[str, int] = {}  # file -> the batch (furniture epoch) it was cleaned in
@@ -56,6 +58,7 @@ class Pipeline:
     def run(self, plan: Plan) -> None:
         """Removes the gone files and indexes the new and changed ones, batch by batch."""
         self.total = len(plan.todo) + len(plan.gone)
+        self.progress(READING, 0, self.total)
         size = min(self.commit_every, BATCH)
         batches = [plan.todo[i : i + size] for i in range(0, len(plan.todo), size)] or [[]]
         filling: Commit | None = None
@@ -68,7 +71,7 @@ class Pipeline:
             self._load_and_clean(batch, filling, number)
             filling.furniture.update(self.counts.take_dirty())  # this batch's counts, before the next batch's
             if self.workers is None:
-                filling.write(self.ix, self.manifest, fresh=self.fresh)
+                self._write(filling)
                 filling = None
                 continue
             self._hand_over(filling.take_articles())
@@ -84,11 +87,12 @@ class Pipeline:
             self.sent_segments = self.workers.finish()  # the sent commit's segments
             self.before = set(os.listdir(self.ix.storage.folder))  # files the next segments will not be among
         for item in loaded:
+            before = len(commit.articles)
             self.loader.clean(item, commit)
+            self.cleaned += len(commit.articles) - before
             self.extracted_at[item.source.path] = number
             self.done += 1
-            if self.progress:
-                self.progress(self.done, self.total)
+            self.progress(READING, self.done, self.total)
             if self.workers is not None and len(commit.articles) >= CHUNK:
                 self._hand_over(commit.take_articles())
 
@@ -102,10 +106,26 @@ class Pipeline:
     def _commit_sent(self, cleanable: set[str] | None) -> None:
         assert self.sent is not None and self.sent_segments is not None
         segments, indexed = self.sent_segments
+        self.progress(COMMITTING, self.commits, None)
         self.sent.write(
             self.ix, self.manifest, fresh=self.fresh, segments=segments, indexed=indexed, cleanable=cleanable
         )
+        self.commits += 1
+        self.progress(COMMITTING, self.commits, None)
         self.sent, self.sent_segments = None, None
+
+    def _write(self, commit: Commit) -> None:
+        """Indexes a commit's articles in this process, then commits."""
+        commit.write(self.ix, self.manifest, fresh=self.fresh, on_written=self._written, on_commit=self._committing)
+        self.commits += 1
+        self.progress(COMMITTING, self.commits, None)
+
+    def _written(self, count: int) -> None:
+        self.written += count
+        self.progress(WRITING, self.written, max(self.cleaned, self.written))
+
+    def _committing(self) -> None:
+        self.progress(COMMITTING, self.commits, None)
 
     def refresh_stale(self, found: dict[str, SourceFile]) -> None:
         """Re-extracts (in this process) the articles that carry a line whose furniture status changed
@@ -126,16 +146,15 @@ class Pipeline:
         counts.epoch += 1
         known = self.manifest.entries(stale)
         commit = Commit()
-        for path in stale:
+        self.progress(REFRESHING, 0, len(stale))
+        for number, path in enumerate(stale, 1):
             loaded = self.loader.load(Planned(found[path], known.get(path)), commit, force=True)
             if loaded is not None:
                 self.loader.clean(loaded, commit, refresh=True)
+            self.progress(REFRESHING, number, len(stale))
         commit.furniture = counts.take_dirty()
-        commit.write(self.ix, self.manifest, fresh=False)
-
-    def finish_progress(self) -> None:
-        if self.progress:
-            self.progress(self.total, self.total)
+        self.fresh = False
+        self._write(commit)
 
 
 def _unused_candidates(names: set[str]) -> set[str]:

@@ -61,11 +61,13 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
             continue
         scanned_roots.append(root)
-        for source in sources.find_files(root, skips):
+        for source in sources.find_files(root, skips, report.ignored):
             found.setdefault(source.path, source)
     report.skip(*skips)
 
-    gone = [path for path in known if path not in found and under(path, scanned_roots)]
+    # gone: files no longer under a root that could be scanned, and files under no root at all (their
+    # root was forgotten: `newsgrep roots --forget`)
+    gone = [path for path in known if path not in found and (under(path, scanned_roots) or not under(path, roots))]
     changed = []
     recent = time.time_ns() - int(settle * 1e9)
     for path, source in found.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from newsgrep.formats.records import Skip
@@ -24,6 +25,7 @@ class IndexReport:
     seconds: float = 0.0
     skips: list[Skip] = field(default_factory=list)
     rebuilt: bool = False
+    ignored: Counter[str] = field(default_factory=Counter)  # files of formats not read, by extension
 
     def skip(self, *skips: Skip) -> None:
         self.skips.extend(skips)
@@ -32,4 +34,5 @@ class IndexReport:
     def to_dict(self) -> dict:
         report = asdict(self)
         report["skips"] = [{"path": s.path, "reason": s.reason} for s in self.skips]
+        report["ignored"] = dict(self.ignored.most_common())
         return report

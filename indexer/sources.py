@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterator
 
 from newsgrep.formats import format_for, read_records
@@ -28,9 +29,20 @@ def is_article_file(name: str) -> bool:
     return not name.startswith(".") and format_for(name) is not None and not _NOT_ARTICLES.match(name)
 
 
-def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
+def ignored_kind(name: str) -> str | None:
+    """What to count a file of this name as when newsgrep does not read it: its extension (".docx"), or
+    "no extension"; None for files left out on purpose (hidden, README/LICENSE) and files it reads."""
+    if name.startswith(".") or _NOT_ARTICLES.match(name) or format_for(name) is not None:
+        return None
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else "no extension"
+
+
+def find_files(root: str, skips: list[Skip], ignored: Counter[str] | None = None) -> Iterator[SourceFile]:
     """Article files under `root` (a directory or one file); hidden files and folders, and a dataset's
-    README/LICENSE files, are left out.
+    README/LICENSE files, are left out; files of formats newsgrep does not read are counted in `ignored`
+    by extension (the format registry decides which it reads). A root that is a file is read whatever
+    its name (as plain text when no format claims it).
     Symbolic links to files are followed; links to folders are not (no loops)."""
     if os.path.isfile(root):
         st = os.stat(root)
@@ -45,6 +57,8 @@ def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
         prefix = folder if folder.endswith(os.sep) else folder + os.sep
         for name in sorted(names):
             if not is_article_file(name):
+                if ignored is not None and (kind := ignored_kind(name)) is not None:
+                    ignored[kind] += 1
                 continue
             path = prefix + name
             try:

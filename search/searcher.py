@@ -126,17 +126,22 @@ class Searcher:
         paths: tuple[str, ...] | list[str] = (),
         globs: tuple[str, ...] | list[str] = (),
         sort: str = "relevance",
+        reverse: bool = False,
     ) -> list[str]:
         """The files of every article matching `query` (as `search` runs it), once each, in the order of
-        their best article's score (BM25F over the whole article, no passages), or by date."""
+        their best article's score (BM25F over the whole article, no passages), or by date; `reverse`
+        as in `search`."""
         if sort not in SORTS:
             raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
         period = _restrict(_period(since, until), scope_query(paths, globs))
+        if reverse and sort != "relevance":
+            sort, reverse = ("-date" if sort == "date" else "date"), False
 
         def run() -> list[str]:
             match = self._match(query, operator, period, self._decision_count)
             found = self._candidates(match.parsed.article, max(self.backend.doc_count(), 1), sort)
-            return list(dict.fromkeys(c.article.path for c in found.hits))
+            files = list(dict.fromkeys(c.article.path for c in found.hits))
+            return files[::-1] if reverse else files
 
         return self._retrying(run)
 
@@ -363,7 +368,7 @@ class Searcher:
             hits = hits[:limit]
             for rank, hit in enumerate(hits, 1):
                 hit.rank = rank
-            return SearchResult(id_or_path, hits, found.total)
+            return SearchResult(id_or_path, hits, found.total, similar_to=article.id)
 
         result = self._retrying(run)
         result.seconds = round(time.monotonic() - started, 4)

@@ -7,7 +7,7 @@ from newsgrep.formats.fields import folder_site
 from newsgrep.formats.records import RawRecord, Skip
 
 NAME = "text"
-EXTENSIONS = (".txt", ".text")
+EXTENSIONS = (".txt", ".text", ".md", ".markdown")  # Markdown read as text until it has a format of its own
 
 
 def read(path: str, data: bytes, skips: list[Skip]) -> list[RawRecord]:

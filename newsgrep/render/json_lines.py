@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from newsgrep.indexer.report import IndexReport
     from newsgrep.search.evaluate import Evaluation
     from newsgrep.search.results import SearchResult, ShownArticle, Timeline
-    from newsgrep.store.stats import IndexStats
+    from newsgrep.store.stats import IndexStats, RootInfo
 
 
 def _line(record: dict) -> None:
@@ -35,6 +35,20 @@ class JsonLines:
             _line({"facets": result.facets})
         _line({"summary": result.summary()})
 
+    def files(self, paths: list[str]) -> None:
+        for path in paths:
+            _line({"path": path})
+
+    def count(self, count: int) -> None:
+        _line({"count": count})
+
+    def vimgrep(self, result: SearchResult) -> None:
+        self.search(result)  # the passages carry "line" and "column"
+
+    def roots(self, roots: list[RootInfo]) -> None:
+        for root in roots:
+            _line(root.to_dict())
+
     def articles(self, articles: list[ShownArticle]) -> None:
         for article in articles:
             _line(article.to_dict())
@@ -45,6 +59,7 @@ class JsonLines:
 
     def index_report(self, report: IndexReport, quiet: bool = False) -> None:
         notes.skips(report.skips, shown=None)
+        notes.ignored(report.ignored)
         _line(report.to_dict())
 
     def watch_report(self, report: IndexReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import click
@@ -43,3 +44,16 @@ def skips(found: list[Skip], shown: int | None = SKIPS_SHOWN) -> None:
         say(f"skipped {display_path(skip.path)}: {skip.reason}")
     if shown is not None and len(found) > shown:
         say(f"... and {len(found) - shown} more skipped (all of them with --json)")
+
+
+def ignored(counts: Mapping[str, int]) -> None:
+    """Files of formats newsgrep does not read, by extension: "ignored: 3 .docx, 1 .pdf"."""
+    if counts:
+        listed = ", ".join(
+            f"{count:,} {kind}" for kind, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        say(f"ignored (formats newsgrep does not read): {listed}")
+
+
+def index_above(path: str) -> None:
+    say(f"using the index at {display_path(path)}, found in a parent folder (--index DIR for another)")

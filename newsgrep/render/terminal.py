@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from newsgrep.indexer.report import IndexReport
     from newsgrep.search.evaluate import Evaluation, QueryScores
     from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
-    from newsgrep.store.stats import IndexStats
+    from newsgrep.store.stats import IndexStats, RootInfo
 
 SHOWN_CHARS = 320  # a longer passage is trimmed around its first matches
 BAR_WIDTH = 40  # timeline bars
@@ -173,8 +173,20 @@ class Human:
         self._echo(f"{plural(timeline.total, 'matching article')}, {timeline.undated:,} undated")
 
     # index, watch --------------------------------------------------------------------------------------
+    def roots(self, roots: list[RootInfo]) -> None:
+        if not roots:
+            self._echo("no roots: `newsgrep index PATH` adds one")
+            return
+        shown = [printable(display_path(root.path)) for root in roots]
+        width = max(len(path) for path in shown)
+        for path, root in zip(shown, roots, strict=True):
+            missing = "  (missing: its articles are kept)" if not root.exists else ""
+            counts = f"{plural(root.articles, 'article')}, {plural(root.files, 'file')}"
+            self._echo(f"{path:<{width}}  {counts}{missing}")
+
     def index_report(self, report: IndexReport, quiet: bool = False) -> None:
         notes.skips(report.skips)
+        notes.ignored(report.ignored)
         if quiet:
             return
         roots = ", ".join(display_path(r) for r in report.roots)

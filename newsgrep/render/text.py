@@ -53,3 +53,13 @@ def process_seconds() -> float | None:
         return max(0.0, uptime - int(after_name[19]) / os.sysconf("SC_CLK_TCK"))  # field 22: start time
     except (OSError, ValueError, IndexError):
         return None
+
+
+def terminal_width(stream) -> int | None:
+    """The width to wrap at: the terminal's ($COLUMNS first) when `stream` is one, else None (no wrapping:
+    one line a passage, for grep and scripts)."""
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 20)

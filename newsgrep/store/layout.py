@@ -46,6 +46,15 @@ def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
     return here / DEFAULT_DIRNAME
 
 
+def index_found_above(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The index that commands run here would use when it was found in a parent folder of this one (not
+    given with --index or $NEWSGREP_INDEX, not ./.newsgrep), else None: `newsgrep index` says so."""
+    if explicit or os.environ.get("NEWSGREP_INDEX"):
+        return None
+    found = resolve_index_dir()
+    return found if found.parent != Path.cwd() else None
+
+
 def _format_record() -> dict:
     from newsgrep.store.schema import SCHEMA_VERSION
 
