@@ -82,7 +82,16 @@ class Pipeline:
             self._commit_sent(cleanable=None)
 
     def _load_and_clean(self, batch: list[Planned], commit: Commit, number: int) -> None:
-        loaded = [item for item in (self.loader.load(planned, commit) for planned in batch) if item is not None]
+        # Progress in half files: reading a file is one step, cleaning it the other.
+        base, steps, loaded = self.done, 0, []
+        for planned in batch:
+            item = self.loader.load(planned, commit)
+            if item is not None:
+                loaded.append(item)
+            steps += 1
+            if steps % 50 == 0:
+                self.progress(READING, base + steps // 2, self.total)
+        steps += len(batch) - len(loaded)  # nothing to clean in those (unreadable, or touched only)
         if self.sent is not None and self.workers is not None:
             self.sent_segments = self.workers.finish()  # the sent commit's segments
             self.before = set(os.listdir(self.ix.storage.folder))  # files the next segments will not be among
@@ -91,10 +100,12 @@ class Pipeline:
             self.loader.clean(item, commit)
             self.cleaned += len(commit.articles) - before
             self.extracted_at[item.source.path] = number
-            self.done += 1
+            steps += 1
+            self.done = base + steps // 2
             self.progress(READING, self.done, self.total)
             if self.workers is not None and len(commit.articles) >= CHUNK:
                 self._hand_over(commit.take_articles())
+        self.done = base + len(batch)
 
     def _hand_over(self, articles) -> None:
         """To the workers; the commit sent before is committed while they index the first of them."""

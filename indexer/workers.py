@@ -7,11 +7,13 @@ batch is redone by the next one."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 from newsgrep.errors import NewsgrepError
 from newsgrep.indexer.documents import Indexed, add_articles
@@ -83,15 +85,27 @@ class Workers:
         for number in range(len(self._connections)):
             if self._busy[number]:
                 self._send(number, ("finish",))
-        for number, connection in enumerate(self._connections):
-            if not self._busy[number]:
-                continue
-            try:
-                reply = connection.recv()
-                while reply[0] == "written":
-                    self._heard(reply)
-                    reply = connection.recv()
-            except (EOFError, OSError):
+        # Every worker's messages as they come (what it has written, then its segment), so that the
+        # progress of all of them is heard, not of one at a time.
+        pending: dict[Any, int] = {c: n for n, c in enumerate(self._connections) if self._busy[n]}
+        replies: dict[int, Any] = {}
+        while pending:
+            for ready in multiprocessing.connection.wait(list(pending)):
+                number = pending[ready]
+                try:
+                    message = self._connections[number].recv()
+                except (EOFError, OSError):
+                    replies[number] = None
+                    del pending[ready]
+                    continue
+                if message[0] == "written":
+                    self._heard(message)
+                    continue
+                replies[number] = message
+                del pending[ready]
+        for number in sorted(replies):
+            reply = replies[number]
+            if reply is None:
                 failures.append(f"indexing process {number} died ({self._exit(number)})")
                 continue
             if reply[0] == "error":
