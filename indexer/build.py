@@ -67,6 +67,7 @@ def build_index(
                 new_roots = old_roots
             gen = index.new_generation()
             if not existed:
+                index.mark_building(True)  # searches meanwhile say that more may match when it is done
                 index.make_live(gen)  # a first build is searchable from its first commit on
         with Manifest(index.manifest_path(gen)) as manifest:
             roots = merge_roots(manifest.roots(), new_roots)
@@ -80,6 +81,7 @@ def build_index(
             report.articles = manifest.counts()[2]
         if rebuild and existed:
             index.make_live(gen)
+        index.mark_building(False)
     report.seconds = round(time.monotonic() - started, 3)
     return report
 

@@ -82,7 +82,9 @@ def _inspect(index: IndexDir) -> CheckReport:
     report.articles, report.files = sum(ids.values()), len(known)
     report.missing = sorted(p for p in on_disk if p not in known)
     report.stale = sorted(
-        p for p, s in on_disk.items() if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns)
+        p
+        for p, s in on_disk.items()
+        if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns) and not _same_content(p, known[p])
     )
     report.extra = sorted(p for p in indexed_files if p not in known or (p not in on_disk and under_live_root(p)))
     report.mismatched = sorted(
@@ -90,6 +92,14 @@ def _inspect(index: IndexDir) -> CheckReport:
     )
     report.duplicates = sorted(i for i, n in ids.items() if n > 1)
     return report
+
+
+def _same_content(path: str, entry) -> bool:
+    """A file touched but not changed (same bytes as indexed): `newsgrep index` calls it unchanged too."""
+    try:
+        return bool(entry.digest) and sources.digest(sources.read_bytes(path)) == entry.digest
+    except OSError:
+        return False
 
 
 def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:

@@ -47,6 +47,9 @@ class LocalBackend:
         self._generation = generation
         return True
 
+    def building(self) -> bool:
+        return self.index.building()
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()

@@ -110,6 +110,8 @@ class SearchResult:
             "fallback": self.fallback,
             "all_words": self.all_words,
             "suggestion": self.suggestion,
+            "corrected_from": self.corrected_from,
+            "building": self.building,
             "seconds": self.seconds,
         }
 

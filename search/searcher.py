@@ -34,6 +34,7 @@ from newsgrep.search.suggest import suggestion
 from newsgrep.search.timeline import PERIODS, count_periods
 from newsgrep.store.schema import PASSAGE_FIELD, F
 
+MIN_ID_PREFIX, ID_LENGTH = 4, 12  # an id's first digits that name it, as git's short commit names
 SORTS = ("relevance", "date", "-date")  # date: newest first; -date: oldest first (undated last in both)
 FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
 
@@ -86,6 +87,7 @@ class Searcher:
         paths: tuple[str, ...] | list[str] = (),
         globs: tuple[str, ...] | list[str] = (),
         reverse: bool = False,
+        correct: bool = True,
     ) -> SearchResult:
         """The best `limit` stories for `query`, each with its best `passages`.
 
@@ -97,7 +99,9 @@ class Searcher:
         counts matches per source. `offset` skips that many stories (paging: hits are ranked from
         offset + 1). `paths` (files or folders) and `globs` (newsgrep.search.scope) keep articles whose
         files lie there. `reverse` turns the order round: oldest first for `sort="date"`, and with
-        `sort="relevance"` the best of the page last. Raises QueryError for a malformed query.
+        `sort="relevance"` the best of the page last. With `correct`, a query whose few hits match a
+        misspelt word only by its stem is searched as corrected (newsgrep.search.correct; the result's
+        `corrected_from` says so). Raises QueryError for a malformed query.
         """
         if sort not in SORTS:
             raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
@@ -113,8 +117,24 @@ class Searcher:
         result.hits, result.offset = result.hits[offset:], offset
         if reverse:
             result.hits.reverse()
+        result.building = self.backend.building()
+        if correct and self._misspelt(result):
+            options = dict(limit=limit, passages=passages, operator=operator, since=since, until=until)
+            options.update(collapse=collapse, sort=sort, facets=facets, offset=offset, paths=paths, globs=globs)
+            corrected = self.search(result.suggestion or "", reverse=reverse, correct=False, **options)
+            if corrected.total > result.total:
+                corrected.corrected_from = query
+                result = corrected
         result.seconds = round(time.monotonic() - started, 4)
         return result
+
+    def _misspelt(self, result: SearchResult) -> bool:
+        """Whether a result should give way to its suggestion: few hits, all by a stem only."""
+        if not result.suggestion or result.fallback or not result.hits or result.total >= self.ranking.suggest_below:
+            return False
+        from newsgrep.search.correct import matched_by_stem_only
+
+        return matched_by_stem_only(result, list(self.backend.stored([hit.id for hit in result.hits]).values()))
 
     def files(
         self,
@@ -340,7 +360,8 @@ class Searcher:
         def run() -> Timeline:
             match = self._match(query, "and", period, self._decision_count)
             dates = self.backend.dates(match.parsed.article)
-            counts, undated = count_periods(dates, by)
+            bounds = (date_bound(since) if since else None, date_bound(until, end=True) if until else None)
+            counts, undated = count_periods(dates, by, *bounds)
             return Timeline(query, by, counts, undated, len(dates), match.fallback)
 
         return self._retrying(run)
@@ -382,6 +403,8 @@ class Searcher:
             if not found:
                 found = self.backend.stored_by_file(os.path.abspath(id_or_path))
             if not found:
+                found = [a for a in [self._by_id_prefix(id_or_path)] if a is not None]
+            if not found:
                 raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
             shown = [
                 ShownArticle(a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages))
@@ -397,8 +420,21 @@ class Searcher:
             in_file = self.backend.stored_by_file(os.path.abspath(id_or_path))
             found = in_file[0] if in_file else None
         if found is None:
+            found = self._by_id_prefix(id_or_path)
+        if found is None:
             raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
         return found
+
+    def _by_id_prefix(self, prefix: str):
+        """The article whose id begins with `prefix` (4 hex digits or more, as git takes a commit's);
+        an error when several do."""
+        if not (MIN_ID_PREFIX <= len(prefix) < ID_LENGTH and all(c in "0123456789abcdef" for c in prefix.lower())):
+            return None
+        by_prefix = wq.Prefix(F.ID, prefix.lower())
+        count = self.backend.count(by_prefix, 2)
+        if count > 1:
+            raise ArticleNotFound(f"the id prefix {prefix!r} is ambiguous: give more of its digits")
+        return self.backend.first_match(by_prefix) if count else None
 
 
 def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking = DEFAULT_RANKING) -> Searcher:

@@ -21,6 +21,11 @@ def say(message: str) -> None:
 
 
 def query_notes(result: SearchResult) -> None:
+    if result.corrected_from:
+        say(
+            f"showing results for {result.query!r}: {result.corrected_from!r} matched only other words of its stem"
+            " (quote a word to search it uncorrected)"
+        )
     if result.fallback:
         say(fallback_note(result))
     if result.suggestion:
