@@ -119,9 +119,22 @@ class Searcher:
             result.hits.reverse()
         result.building = self.backend.building()
         if correct and self._misspelt(result):
-            options = dict(limit=limit, passages=passages, operator=operator, since=since, until=until)
-            options.update(collapse=collapse, sort=sort, facets=facets, offset=offset, paths=paths, globs=globs)
-            corrected = self.search(result.suggestion or "", reverse=reverse, correct=False, **options)
+            corrected = self.search(
+                result.suggestion or "",
+                limit=limit,
+                passages=passages,
+                operator=operator,
+                since=since,
+                until=until,
+                collapse=collapse,
+                sort=sort,
+                facets=facets,
+                offset=offset,
+                paths=paths,
+                globs=globs,
+                reverse=reverse,
+                correct=False,
+            )
             if corrected.total > result.total:
                 corrected.corrected_from = query
                 result = corrected
