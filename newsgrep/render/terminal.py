@@ -66,7 +66,8 @@ class Human:
             self._hit(hit)
         shown = len(result.hits)
         if shown:
-            self._echo(self._style(_footer(result), dim=True))
+            for line in wrap_marked(_footer(result), [], self.width, "", str):
+                self._echo(self._style(line, dim=True))
         elif result.offset and result.total:
             notes.say(f"no more matches: {result.total:,} in all, --offset {result.offset}")
         else:
@@ -110,9 +111,12 @@ class Human:
             marked = self._mark(word)
             return style(marked, bold=True) if marked == word else marked
 
-        lines = self._lines(title, spans, first_indent=" " * len(number) + " ", mark=title_mark)
-        lines = [style(line, bold=True) if not spans else line for line in lines]
-        lines[0] = style(number, bold=True) + lines[0][len(number) :]
+        first = " " * (len(number) + 1)
+        lines = self._lines(title, spans, first_indent=first, mark=title_mark)
+        for i, line in enumerate(lines):  # the indents stay outside the styles
+            lead = first if i == 0 else INDENT
+            text = line[len(lead) :]
+            lines[i] = (style(number, bold=True) + " " if i == 0 else lead) + (text if spans else style(text, bold=True))
         if hit.near_duplicate:
             lines[-1] += style(" [copy]", fg="cyan")
         for line in lines:
