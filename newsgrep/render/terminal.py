@@ -116,7 +116,8 @@ class Human:
         for i, line in enumerate(lines):  # the indents stay outside the styles
             lead = first if i == 0 else INDENT
             text = line[len(lead) :]
-            lines[i] = (style(number, bold=True) + " " if i == 0 else lead) + (text if spans else style(text, bold=True))
+            start = style(number, bold=True) + " " if i == 0 else lead
+            lines[i] = start + (text if spans else style(text, bold=True))
         if hit.near_duplicate:
             lines[-1] += style(" [copy]", fg="cyan")
         for line in lines:
