@@ -60,3 +60,36 @@ def make_newsroom(root: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return news
+
+
+class Ran:
+    """What a command did: exit status and output, as subprocess.CompletedProcess names them."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def invoke(*args: str, cwd: Path | None = None, env: dict | None = None) -> Ran:
+    """`newsgrep ARGS` run by click's CliRunner in this process (the real commands, no interpreter to
+    start), in `cwd`."""
+    import os
+
+    from click.testing import CliRunner
+
+    from newsgrep.cli import load_commands
+
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(
+            load_commands(),
+            list(args),
+            env={"NO_COLOR": None, "NEWSGREP_INDEX": None, "COLUMNS": "80", **(env or {})},
+            prog_name="newsgrep",
+        )
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)

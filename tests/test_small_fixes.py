@@ -11,7 +11,7 @@ import pytest
 
 from newsgrep.store.layout import IndexDir
 from tests.conftest import json_hits, run_cli
-from tests.newsroom import make_newsroom
+from tests.newsroom import invoke, make_newsroom
 
 
 @pytest.fixture(scope="module")
@@ -24,26 +24,26 @@ def newsroom(tmp_path_factory) -> Path:
 
 def test_a_misspelling_matched_by_its_stem_only_is_searched_as_corrected(newsroom):
     """ "goverment" stems as "governess" does: it used to show the governess and suggest "government"."""
-    found = run_cli("search", "goverment", "--json", cwd=newsroom)
+    found = invoke("search", "goverment", "--json", cwd=newsroom)
     hits, summary = json_hits(found.stdout)
     assert summary["query"] == "government" and summary["corrected_from"] == "goverment"
     assert {Path(h["path"]).name for h in hits} == {"budget.txt", "spending.txt", "election.txt"}
     assert "showing results for 'government'" in found.stderr
-    quoted = json_hits(run_cli("search", '"goverment"', "--json", cwd=newsroom).stdout)[1]
+    quoted = json_hits(invoke("search", '"goverment"', "--json", cwd=newsroom).stdout)[1]
     assert quoted["corrected_from"] is None  # quoted: taken as typed
-    real = json_hits(run_cli("search", "governess", "--json", cwd=newsroom).stdout)[1]
+    real = json_hits(invoke("search", "governess", "--json", cwd=newsroom).stdout)[1]
     assert real["corrected_from"] is None and real["total"] == 1  # a rare word that is there stays
 
 
 def test_suggestions_inside_phrases_and_fields(newsroom):
-    phrase = run_cli("search", '"goverment approved"', cwd=newsroom)
+    phrase = invoke("search", '"goverment approved"', cwd=newsroom)
     assert 'did you mean: "government approved"' in phrase.stderr
-    field = run_cli("search", "body:goverment approved", cwd=newsroom)
+    field = invoke("search", "body:goverment approved", cwd=newsroom)
     assert "did you mean: body:government approved" in field.stderr
 
 
 def test_a_field_with_no_word_is_an_error(newsroom):
-    empty = run_cli("search", "title:", cwd=newsroom)
+    empty = invoke("search", "title:", cwd=newsroom)
     assert empty.returncode == 2 and "title: needs a word after it" in empty.stderr
 
 
@@ -67,40 +67,40 @@ def test_the_footer_says_what_the_user_waited(newsroom):
 
 
 def test_similar_says_similar_and_ids_may_be_shortened(newsroom):
-    [hit], _ = json_hits(run_cli("search", "referee", "--json", cwd=newsroom).stdout)
-    similar = run_cli("similar", hit["id"][:6], cwd=newsroom)
+    [hit], _ = json_hits(invoke("search", "referee", "--json", cwd=newsroom).stdout)
+    similar = invoke("similar", hit["id"][:6], cwd=newsroom)
     assert similar.returncode == 0, similar.stderr
     assert re.search(r"\d+ similar articles? shown", similar.stdout) and "matching" not in similar.stdout
-    shown = run_cli("show", hit["id"][:5], "--json", cwd=newsroom)
+    shown = invoke("show", hit["id"][:5], "--json", cwd=newsroom)
     assert json.loads(shown.stdout)["id"] == hit["id"]
-    too_short = run_cli("show", hit["id"][:3], cwd=newsroom)
+    too_short = invoke("show", hit["id"][:3], cwd=newsroom)
     assert too_short.returncode == 2
 
 
 def test_check_calls_a_touched_identical_file_consistent(newsroom):
     path = newsroom / "news" / "bbc" / "sport" / "derby.txt"
     os.utime(path, (1_000_000_000, 1_000_000_000))
-    checked = run_cli("check", "--json", cwd=newsroom)
+    checked = invoke("check", "--json", cwd=newsroom)
     assert checked.returncode == 0 and json.loads(checked.stdout)["stale"] == []
     path.write_text(path.read_text() + "\nA late goal.\n")
-    changed = run_cli("check", "--json", cwd=newsroom)
+    changed = invoke("check", "--json", cwd=newsroom)
     assert changed.returncode == 1 and json.loads(changed.stdout)["stale"] == [str(path)]
-    assert run_cli("index", cwd=newsroom).returncode == 0
+    assert invoke("index", cwd=newsroom).returncode == 0
 
 
 def test_timeline_starts_at_since_with_its_empty_months(built):
-    dated = json.loads(run_cli("timeline", "the", "--json", "--index", str(built)).stdout)["counts"]
+    dated = json.loads(invoke("timeline", "the", "--json", "--index", str(built)).stdout)["counts"]
     first = min(dated)
     year, month = map(int, first.split("-"))
     before = f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
-    chart = json.loads(run_cli("timeline", "the", "--since", before, "--json", "--index", str(built)).stdout)
+    chart = json.loads(invoke("timeline", "the", "--since", before, "--json", "--index", str(built)).stdout)
     assert list(chart["counts"])[0] == before and chart["counts"][before] == 0  # was: started at `first`
 
 
 def test_counts_are_singular_when_one(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "one.txt").write_text("Okapi census\n\nRangers counted the okapi in the forest.\n")
-    done = run_cli("index", str(tmp_path / "a"), "--index", str(tmp_path / "ix"))
+    done = invoke("index", str(tmp_path / "a"), "--index", str(tmp_path / "ix"))
     assert "1 article in" in done.stdout and "1 articles" not in done.stdout
-    chart = run_cli("timeline", "okapi", "--index", str(tmp_path / "ix"))
+    chart = invoke("timeline", "okapi", "--index", str(tmp_path / "ix"))
     assert "1 matching article," in chart.stdout

@@ -66,7 +66,7 @@ class Human:
             self._hit(hit)
         shown = len(result.hits)
         if shown:
-            for line in wrap_marked(_footer(result), [], self.width, "", str):
+            for line in wrap_marked(_footer(result), [], self.width, "", _unmarked):
                 self._echo(self._style(line, dim=True))
         elif result.offset and result.total:
             notes.say(f"no more matches: {result.total:,} in all, --offset {result.offset}")
@@ -92,13 +92,15 @@ class Human:
                 start, end = _window(passage.text, passage.highlights, self.passage_chars)
                 self._echo(f"{printable(display_path(hit.path))}:{line}:{column}:{_flat(passage.text[start:end])}")
 
-    def _mark(self, word: str) -> str:
+    def _mark(self, word: str, opens: bool = True, closes: bool = True) -> str:
         if self.plain:
             return word
-        return self._style(word, fg="red", bold=True) if self.color else f"**{word}**"
+        if self.color:
+            return self._style(word, fg="red", bold=True)
+        return f"{'**' if opens else ''}{word}{'**' if closes else ''}"
 
     def _lines(self, text: str, spans, first_indent: str = INDENT, mark=None) -> list[str]:
-        cells = 0 if (self.plain or self.color) else 4
+        cells = 0 if (self.plain or self.color) else 2
         return wrap_marked(text, spans, self.width, INDENT, mark or self._mark, first_indent, cells)
 
     def _hit(self, hit: Hit) -> None:
@@ -107,8 +109,8 @@ class Human:
         title = printable(hit.title) or "(untitled)"
         spans = hit.title_highlights if hit.title else []
 
-        def title_mark(word: str) -> str:
-            marked = self._mark(word)
+        def title_mark(word: str, opens: bool, closes: bool) -> str:
+            marked = self._mark(word, opens, closes)
             return style(marked, bold=True) if marked == word else marked
 
         first = " " * (len(number) + 1)
@@ -123,7 +125,7 @@ class Human:
         for line in lines:
             self._echo(line)
         meta = [format_date(hit.date), hit.source, display_path(hit.path, hit.key), f"id {hit.id}"]
-        for line in self._lines(" · ".join(printable(m) for m in meta if m), [], mark=lambda w: w):
+        for line in self._lines(" · ".join(printable(m) for m in meta if m), [], mark=_unmarked):
             self._echo(style(line, fg="magenta"))
         for passage in hit.passages:
             for line in self._passage_lines(passage):
@@ -137,7 +139,7 @@ class Human:
                 for copy in hit.duplicates[:3]
             )
             rest = f"; and {more - 3} more" if more > 3 else ""
-            for line in self._lines(f"also in: {more} more ({printable(listed)}{rest})", [], mark=lambda w: w):
+            for line in self._lines(f"also in: {more} more ({printable(listed)}{rest})", [], mark=_unmarked):
                 self._echo(style(line, fg="cyan"))
         self._echo("")
 
@@ -281,6 +283,10 @@ def _size(count: float) -> str:
 
 def _flat(text: str) -> str:
     return printable(_SPACE.sub(" ", text))
+
+
+def _unmarked(text: str, opens: bool = False, closes: bool = False) -> str:
+    return text
 
 
 def _footer(result: SearchResult) -> str:

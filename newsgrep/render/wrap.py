@@ -26,14 +26,16 @@ def wrap_marked(
     spans: list[tuple[int, int]],
     width: int | None,
     indent: str,
-    mark: Callable[[str], str],
+    mark: Callable[[str, bool, bool], str],
     first_indent: str | None = None,
     mark_cells: int = 0,
 ) -> list[str]:
     """`text` (one paragraph: runs of white space count as one space) as lines of at most `width` cells,
-    the first starting with `first_indent` (default `indent`), the others with `indent`; the characters
-    inside `spans` are passed through `mark` (which adds `mark_cells` visible cells to each run it
-    marks, e.g. 4 for `**...**`, 0 for colour). `width` None: one line."""
+    the first starting with `first_indent` (default `indent`), the others with `indent`; each run of
+    characters inside `spans` on one word is passed through `mark(run, opens, closes)` (whether the span
+    starts and ends there: a span over several words opens on the first and closes on the last), which
+    adds `mark_cells` visible cells at each end it marks (2 for `**`, 0 for colour). `width` None: one
+    line."""
     marked = [False] * len(text)
     for start, end in spans:
         for i in range(max(start, 0), min(end, len(text))):
@@ -48,8 +50,10 @@ def wrap_marked(
                 run_end += 1
             piece = text[at:run_end]
             if marked[at]:
-                pieces.append(mark(piece))
-                cells += cell_width(piece) + mark_cells
+                opens = at == 0 or not marked[at - 1]  # a span across spaces is marked once, not per word
+                closes = run_end == len(text) or not marked[run_end]
+                pieces.append(mark(piece, opens, closes))
+                cells += cell_width(piece) + mark_cells * (opens + closes)
             else:
                 pieces.append(piece)
                 cells += cell_width(piece)
