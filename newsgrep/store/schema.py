@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -18,7 +19,7 @@ from newsgrep.store.analysis import ContentLengthPositions, name_analyzer, news_
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 8  # 8: stop words indexed (with positions), lengths without them
+SCHEMA_VERSION = 8  # 8: stop words indexed (with positions), lengths without them; file column, folders
 
 STORED_KEY_TERMS = 40  # an article's most frequent stems stored with it (story likeness at search time)
 
@@ -27,7 +28,8 @@ class F:
     """Field names."""
 
     ID = "id"
-    FILE = "file"  # the file's absolute path, indexed: a file's articles are deleted together
+    FILE = "file"  # the file's absolute path, indexed (a file's articles are deleted together) and a column
+    FOLDERS = "folders"  # the folders the file lies in, each a term ("/home/me/news", "/home/me", ...)
     TITLE = "title"
     BODY = "body"  # indexed from its words (the headline's first); stored as the body's text
     PASSAGES = "passages"  # StoredPassage tuples
@@ -53,7 +55,8 @@ def build_schema() -> Schema:
     schema = Schema(
         **{
             F.ID: ID(stored=True, unique=True),
-            F.FILE: ID(stored=True),
+            F.FILE: ID(stored=True, sortable=True),  # a column too: globs filter by reading it
+            F.FOLDERS: ID,  # every folder the file lies in: `search QUERY FOLDER` is one posting list
             F.TITLE: TEXT(analyzer=analyzer, stored=True, phrase=True),
             F.BODY: TEXT(analyzer=analyzer, stored=True, phrase=True),
             F.PASSAGES: STORED,
@@ -142,6 +145,7 @@ def document_fields(
         F.ID: article_id,
         F.TERMS: terms,
         F.FILE: file,
+        F.FOLDERS: folders_of(file),
         F.TITLE: title if titled else "",
         F.BODY: words,  # already analyzed: Whoosh indexes a list of words as they are
         "_stored_" + F.BODY: body,
@@ -159,3 +163,13 @@ def document_fields(
     if byline:
         fields[F.BYLINE] = byline
     return fields
+
+
+def folders_of(path: str) -> list[str]:
+    """The folders a file lies in, innermost first, without a trailing separator ("/" itself left out)."""
+    folders = []
+    folder = os.path.dirname(path)
+    while folder and folder != os.path.dirname(folder):
+        folders.append(folder)
+        folder = os.path.dirname(folder)
+    return folders
