@@ -4,22 +4,26 @@ The references, over the same article files (whole text, header line included):
   - SQLite FTS5 with tokenize='porter', ranked by bm25(), the query's words OR-ed (each one quoted);
   - Whoosh BM25F (defaults) over whole articles with its StemmingAnalyzer, the query's words parsed with
     OrGroup (lower-cased first, so that capital AND/OR/NOT in TIME's all-caps queries are words).
-newsgrep runs through `search.evaluate` (the public `search.search` API with its defaults), once with the
-queries as given, once lower-cased, once lower-cased with OR. Every ranking (top 100) is measured by the
-same code, `search.evaluate.measure` (ir-measures): nDCG@10, MAP, P@10, R@100.
+newsgrep runs through `newsgrep.search.evaluate` (one Searcher from `open_index`, asked each query with
+`search()` and its defaults), once with the queries as given, once lower-cased, once lower-cased with OR.
+Every ranking (top 100) is measured by the same code, `newsgrep.search.evaluate.measure` (ir-measures):
+nDCG@10, MAP, P@10, R@100.
 
     python bench/evaluate.py [--time /tmp/prep/time] [--split]
-    python bench/evaluate.py --experiment [--form given|lower|lower-or] [--split] [--jobs 2]
+    python bench/evaluate.py --experiment [--form given|lower|lower-or] [--split] [--jobs 2] [--set k1=1.4 ...]
 
 `--split` adds the same table for the odd and the even qids, so that what is tuned on one half can be
 checked on the other. `--experiment` runs newsgrep with non-default `Ranking` values (passed through
-`search.search(ranking=...)`): the default, then each lever moved on its own; it changes no defaults.
-Its k1 and b are set for both the article score and the passage score.
+`open_index(ranking=...)`): the default, then each lever of a curated list moved on its own (its k1 and
+b are set for both the article score and the passage score), then, with `--set NAME=VALUE` (repeatable),
+one more setting with any fields of `newsgrep.search.settings.Ranking` moved together. It changes no
+defaults.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sqlite3
 import sys
@@ -27,19 +31,34 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any, get_type_hints
 
-from ir_measures import Qrel
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # the checkout beside this file is the newsgrep measured
 
-from indexer import build_index
-from search.evaluate import Evaluation, QueryRun, measure, read_qrels, read_queries, run_queries
-from search.searcher import DEFAULT_RANKING, Ranking
+from ir_measures import Qrel  # noqa: E402
+
+from newsgrep.formats.records import Skip  # noqa: E402
+from newsgrep.indexer.build import build_index  # noqa: E402
+from newsgrep.indexer.sources import find_files  # noqa: E402
+from newsgrep.search.evaluate import (  # noqa: E402
+    Evaluation,
+    QueryRun,
+    docid,
+    measure,
+    read_qrels,
+    read_queries,
+    run_queries,
+)
+from newsgrep.search.settings import DEFAULT_RANKING, Ranking  # noqa: E402
 
 DEFAULT_TIME = "/tmp/prep/time"
 DEPTH = 100
 CANDIDATES = (100, 300)
-CANDIDATES_LIMIT = 10  # searcher.py re-ranks max(candidates, 3 * limit): at limit 100 both values mean 300
+CANDIDATES_LIMIT = 10  # the Searcher re-ranks max(candidates, candidates_per_hit x limit) articles
 FORMS: dict[str, tuple[Callable[[str], str], str]] = {  # how newsgrep is given the queries: text, operator
     "given": (lambda text: text, "and"),
     "lower": (str.lower, "and"),
@@ -55,7 +74,7 @@ QUERY_SETS: dict[str, Callable[[str], bool]] = {  # the tables printed: all quer
 
 @dataclass
 class Collection:
-    articles: dict[str, str]  # docid (file stem) -> whole file text
+    articles: dict[str, str]  # docid (file name without extension) -> whole file text
     articles_dir: Path
     queries: dict[str, str]
     qrels: list[Qrel]
@@ -63,7 +82,7 @@ class Collection:
 
 @dataclass(frozen=True)
 class Setting:
-    """One newsgrep run of the experiment: the default Ranking with one lever moved."""
+    """One newsgrep run of the experiment: the default Ranking with one lever (or the --set fields) moved."""
 
     name: str
     ranking: Ranking
@@ -71,8 +90,13 @@ class Setting:
 
 
 def load_collection(time_dir: Path) -> Collection:
+    """The prepared TIME folder: articles/ (the files newsgrep reads as articles there), queries.tsv, qrels.txt."""
     articles_dir = time_dir / "articles"
-    articles = {p.stem: p.read_text(encoding="utf-8", errors="replace") for p in sorted(articles_dir.glob("*.txt"))}
+    skips: list[Skip] = []
+    articles = {
+        docid(source.path): Path(source.path).read_text(encoding="utf-8", errors="replace")
+        for source in find_files(str(articles_dir), skips)
+    }
     if not articles:
         sys.exit(f"bench/evaluate.py: no articles in {articles_dir} (run shared/tools/prepare_corpora.py first)")
     return Collection(
@@ -193,8 +217,9 @@ def compare_rankers(collection: Collection, work: Path, split: bool) -> None:
     print_tables(collection, named_runs, split, ["ranker"], "TIME")
 
 
-def experiment_settings() -> list[Setting]:
-    """The default, then each lever moved on its own (see the README's table)."""
+def experiment_settings(overrides: dict[str, Any] | None = None) -> list[Setting]:
+    """The default, then each lever moved on its own (see the README's table), then the `--set` fields
+    moved together, if any."""
     d = DEFAULT_RANKING
     levers = [
         ("default", d),
@@ -215,20 +240,63 @@ def experiment_settings() -> list[Setting]:
         Setting(f"candidates {c} (limit {CANDIDATES_LIMIT})", replace(d, candidates=c), CANDIDATES_LIMIT)
         for c in CANDIDATES
     ]
+    if overrides:
+        name = "set " + ", ".join(f"{field}={value}" for field, value in overrides.items())
+        settings.append(Setting(name, replace(d, **overrides), DEPTH))
     return settings
+
+
+def ranking_overrides(assignments: list[str]) -> dict[str, Any]:
+    """`NAME=VALUE` strings as Ranking field values, each converted to its field's type; raises ValueError
+    naming the problem (an unknown field, a field given twice, a value of the wrong type)."""
+    types = get_type_hints(Ranking)
+    names = [f.name for f in fields(Ranking)]
+    overrides: dict[str, Any] = {}
+    for assignment in assignments:
+        name, equals, text = (part.strip() for part in assignment.partition("="))
+        if not equals or not name:
+            raise ValueError(f"--set {assignment!r}: expected NAME=VALUE")
+        if name not in names:
+            raise ValueError(f"--set {name}: Ranking has no such field (it has {', '.join(names)})")
+        if name in overrides:
+            raise ValueError(f"--set {name}: given twice")
+        overrides[name] = _field_value(name, types[name], text)
+    return overrides
+
+
+def _field_value(name: str, kind: object, text: str) -> object:
+    if kind is bool:
+        words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+        if text.lower() not in words:
+            raise ValueError(f"--set {name}={text}: expected true or false")
+        return words[text.lower()]
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"--set {name}={text}: expected a whole number") from None
+    if kind is float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise ValueError(f"--set {name}={text}: expected a number")
+        return value
+    if kind is str:
+        return text
+    raise ValueError(f"--set {name}: a field of type {kind} cannot be set from the command line")
 
 
 def _run_setting(args: tuple[Collection, Path, str, Setting]) -> list[QueryRun]:
     return newsgrep_runs(*args)
 
 
-def setting_label(setting: Setting) -> str:
-    return setting.name
-
-
-def run_experiment(collection: Collection, work: Path, split: bool, form: str, jobs: int) -> None:
+def run_experiment(
+    collection: Collection, work: Path, split: bool, form: str, jobs: int, overrides: dict[str, Any]
+) -> None:
     index_dir = build_newsgrep_index(collection, work)
-    settings = experiment_settings()
+    settings = experiment_settings(overrides)
     log(f"experiment: {len(settings)} settings x {len(collection.queries)} queries ({form}), {jobs} process(es)")
     started = time.monotonic()
     tasks = [(collection, index_dir, form, setting) for setting in settings]
@@ -238,13 +306,13 @@ def run_experiment(collection: Collection, work: Path, split: bool, form: str, j
     else:
         results = [_run_setting(task) for task in tasks]
     log(f"experiment: {time.monotonic() - started:.0f} s")
-    named_runs = {setting_label(s): runs for s, runs in zip(settings, results, strict=True)}
-    label = ["lever"]
-    print_tables(collection, named_runs, split, label, f"newsgrep Ranking experiment, queries {form}")
+    named_runs = {s.name: runs for s, runs in zip(settings, results, strict=True)}
+    print_tables(collection, named_runs, split, ["lever"], f"newsgrep Ranking experiment, queries {form}")
+    per_hit = DEFAULT_RANKING.candidates_per_hit
     print(
-        f"\nRows at limit {CANDIDATES_LIMIT} (the CLI's default) are there for `candidates`: searcher.py re-ranks"
-        f" max(candidates, 3 x limit) articles, so at limit {DEPTH} both values re-rank {3 * DEPTH}; MAP and"
-        f" R@100 at limit {CANDIDATES_LIMIT} are cut at depth {CANDIDATES_LIMIT}."
+        f"\nRows at limit {CANDIDATES_LIMIT} (the CLI's default) are there for `candidates`: the Searcher re-ranks"
+        f" max(candidates, {per_hit} x limit) articles, so at limit {DEPTH} both values re-rank {per_hit * DEPTH};"
+        f" MAP and R@100 at limit {CANDIDATES_LIMIT} are cut at depth {CANDIDATES_LIMIT}."
     )
 
 
@@ -257,11 +325,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--experiment", action="store_true", help="newsgrep with non-default Ranking values")
     parser.add_argument("--form", choices=sorted(FORMS), default="given", help="queries for --experiment")
     parser.add_argument("--jobs", type=int, default=1, help="processes for --experiment (default 1)")
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --experiment: one more setting, the default Ranking with these fields moved (repeatable); "
+        f"it runs at limit {DEPTH}, where the Searcher re-ranks at least candidates_per_hit x {DEPTH} articles",
+    )
     args = parser.parse_args(argv)
+    if args.assignments and not args.experiment:
+        parser.error("--set needs --experiment")
+    try:
+        overrides = ranking_overrides(args.assignments)
+    except ValueError as exc:
+        parser.error(str(exc))
     collection = load_collection(args.time)
     with tempfile.TemporaryDirectory(prefix="newsgrep-bench-") as tmp:
         if args.experiment:
-            run_experiment(collection, Path(tmp), args.split, args.form, max(1, args.jobs))
+            run_experiment(collection, Path(tmp), args.split, args.form, max(1, args.jobs), overrides)
         else:
             compare_rankers(collection, Path(tmp), args.split)
 

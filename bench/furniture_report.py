@@ -9,16 +9,20 @@ recurring lines) without building an index.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # the checkout beside this file is the newsgrep measured
 
-from indexer import sources  # noqa: E402
-from indexer.extract import NoArticle, prepare  # noqa: E402
-from indexer.learnt_furniture import Counts, furniture_keys, strip_learnt  # noqa: E402
+from newsgrep.formats.records import Skip, SkipFile  # noqa: E402
+from newsgrep.indexer import sources  # noqa: E402
+from newsgrep.indexer.extract import Prepared, prepare  # noqa: E402
+from newsgrep.indexer.learnt_furniture import Counts, furniture_keys, strip_learnt  # noqa: E402
 
 
 def main() -> None:
@@ -30,24 +34,22 @@ def main() -> None:
     if not args.corpus.exists():
         sys.exit(f"no such folder: {args.corpus}")
 
-    prepared = []
-    skips: list = []
+    prepared: list[Prepared] = []
+    skips: list[Skip] = []
     for source in sources.find_files(str(args.corpus.resolve()), skips):
         try:
             records = sources.raw_records(source, sources.read_bytes(source.path), skips)
-        except sources.SkipFile:
+        except (OSError, SkipFile):  # unreadable, or no articles in it: newsgrep skips the file too
             continue
-        for record in records:
-            try:
-                prepared.append(prepare(record))
-            except NoArticle:
-                continue
+        prepared.extend(prepare(record, source.root) for record in records)
     stored: dict = {}
     counts = Counts(lambda site: stored.setdefault(site, {}))
     for item in prepared:
         counts.change(item.site, furniture_keys(item.lines), +1)
 
-    by_rule, learnt, kept = [], [], []
+    by_rule: list[str] = []
+    learnt: list[str] = []
+    kept: list[str] = []
     for item in prepared:
         by_rule.extend(item.clues.dropped)
         lines, dropped = strip_learnt(item.lines, item.site, counts)
@@ -73,4 +75,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # `... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -57,6 +57,7 @@ def add_articles(
                 date=article.date,
                 source=article.source,
                 byline=article.byline,
+                url=article.url,
             )
         )
         indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(content))))

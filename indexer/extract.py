@@ -114,6 +114,7 @@ def finish(prepared: Prepared, counts: Counts | None = None) -> Article:
         byline=one_line(fields["byline"]) if fields.get("byline") else header.byline,
         key=record.key,
         titled=bool(title),
+        url=one_line(fields["url"]) if fields.get("url") else header.url,
     )
     return article
 
@@ -130,6 +131,7 @@ class _Header:
     date: dt.datetime | None = None
     source: str | None = None
     byline: str | None = None
+    url: str | None = None
 
 
 def _read_header(lines: list[str], fields: dict) -> _Header:
@@ -146,6 +148,7 @@ def _read_header(lines: list[str], fields: dict) -> _Header:
                 continue
             if _URL.fullmatch(text):
                 header.source = header.source or source_from_url(text)
+                header.url = header.url or text
                 continue
             if header.byline is None and len(text.split()) <= 10 and (m := _BYLINE.fullmatch(text)):
                 header.byline = m.group("name")

@@ -30,6 +30,7 @@ class Article:
     byline: str | None = None
     key: str = ""  # the record's key inside a feed file
     titled: bool = True  # False: the text has no headline, and `title` is its first words
+    url: str | None = None  # where the article was published, as the file states it
 
     @property
     def body(self) -> str:

@@ -33,6 +33,7 @@ _EXPORTS = {
     "PassageMatch": "newsgrep.search.results",
     "Timeline": "newsgrep.search.results",
     "ShownArticle": "newsgrep.search.results",
+    "ReadArticle": "newsgrep.search.results",
     "evaluate": "newsgrep.search.evaluate",
     "index_stats": "newsgrep.store.stats",
     "IndexStats": "newsgrep.store.stats",
@@ -55,6 +56,7 @@ __all__ = [  # the names of _EXPORTS, spelt out for tools that read __all__ with
     "PassageMatch",
     "Timeline",
     "ShownArticle",
+    "ReadArticle",
     "evaluate",
     "index_stats",
     "IndexStats",
@@ -69,7 +71,7 @@ if TYPE_CHECKING:
     from newsgrep.indexer.report import IndexReport
     from newsgrep.indexer.watch import watch
     from newsgrep.search.evaluate import evaluate
-    from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
+    from newsgrep.search.results import Hit, PassageMatch, ReadArticle, SearchResult, ShownArticle, Timeline
     from newsgrep.search.searcher import Searcher, open_index
     from newsgrep.search.settings import Ranking
     from newsgrep.store.stats import IndexStats, index_stats

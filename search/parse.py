@@ -3,8 +3,9 @@
 The syntax is Whoosh's: words, "phrases", AND/OR/NOT, parentheses, field:value (title:, body:,
 source:, date: with ranges and relative dates), prefix*, fuzzy~; with newsgrep's own as parser plugins
 (newsgrep.search.query_syntax: +word, -word, a | b, stop words in plain queries) and `path:`
-(newsgrep.search.scope). Words are joined by AND unless the caller asks for OR. What Whoosh would silently guess at (unbalanced quotes, a dangling operator, an
-unknown field, a date it cannot read) is a QueryError with a one-line message instead.
+(newsgrep.search.scope). Words are joined by AND unless the caller asks for OR. What Whoosh would
+silently guess at (unbalanced quotes, a dangling operator, an unknown field, a date it cannot read) is
+a QueryError with a one-line message instead.
 """
 
 from __future__ import annotations

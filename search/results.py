@@ -150,6 +150,7 @@ class ShownArticle:
     byline: str | None
     body: str
     passages: int
+    url: str | None = None  # where it was published, as its file states it
 
     def to_dict(self) -> dict:
         return {
@@ -160,9 +161,21 @@ class ShownArticle:
             "date": format_date(self.date),
             "source": self.source,
             "byline": self.byline,
+            "url": self.url,
             "passages": self.passages,
             "body": self.body,
         }
+
+
+@dataclass
+class ReadArticle:
+    """An article to read (`newsgrep serve`'s article page): its passages, and where a query matched it."""
+
+    article: ShownArticle
+    passages: list[tuple[int, int]]  # each passage's (start, end) in `article.body`, in order
+    title_highlights: list[tuple[int, int]] = field(default_factory=list)  # the query's words in the title
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # ... and in the body
+    matched: list[int] = field(default_factory=list)  # numbers of the passages holding them, best first
 
 
 def format_date(when: dt.datetime | None) -> str | None:

@@ -26,7 +26,7 @@ from newsgrep.search.dates import date_bound
 from newsgrep.search.highlight import highlight_spans, match_terms
 from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
 from newsgrep.search.passage_scores import passage_scores, robertson_idf
-from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
+from newsgrep.search.results import Hit, PassageMatch, ReadArticle, SearchResult, ShownArticle, Timeline
 from newsgrep.search.scope import scope_query
 from newsgrep.search.settings import DEFAULT_RANKING, Ranking
 from newsgrep.search.stories import StoryMatcher, as_copy
@@ -419,11 +419,31 @@ class Searcher:
                 found = [a for a in [self._by_id_prefix(id_or_path)] if a is not None]
             if not found:
                 raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
-            shown = [
-                ShownArticle(a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages))
-                for a in found
-            ]
-            return sorted(shown, key=lambda a: (a.path, a.key))
+            return sorted((_shown(a) for a in found), key=lambda a: (a.path, a.key))
+
+        return self._retrying(run)
+
+    def read(self, id_or_path: str, query: str | None = None) -> ReadArticle:
+        """The article with this id (or the first of this file) to read: where its passages are and, for
+        a `query`, where its words are in the title and body (any of them, marked as a search marks
+        them) and which passages hold them, best first (scored as a search scores them)."""
+
+        def run() -> ReadArticle:
+            article = self._article(id_or_path)
+            read = ReadArticle(_shown(article), [(p.start, p.end) for p in article.passages])
+            if not query or not query.strip():
+                return read
+            parsed = parse_query(query, self.backend.schema, "or")
+            terms = match_terms(parsed.passage, self.backend, PASSAGE_FIELD)
+            analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
+            read.title_highlights = highlight_spans(article.title, analyzer, terms)
+            read.highlights = highlight_spans(article.body, analyzer, terms)
+            this = self._candidates(wq.And([parsed.article, wq.Term(F.ID, article.id)]), 1, "relevance")
+            if this.hits:
+                ref = this.hits[0].ref
+                scored = passage_scores(self.backend, {ref: article.passages}, parsed.passage, self.ranking)
+                read.matched = [number for _, number in sorted(scored.get(ref, []), key=lambda p: (-p[0], p[1]))]
+            return read
 
         return self._retrying(run)
 
@@ -457,6 +477,11 @@ def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking =
     from newsgrep.store.layout import IndexDir, resolve_index_dir
 
     return Searcher(LocalBackend(IndexDir(resolve_index_dir(index_dir)), ranking.weighting()), ranking)
+
+
+def _shown(article) -> ShownArticle:
+    a = article
+    return ShownArticle(a.id, a.path, a.key, a.title, a.date, a.source, a.byline, a.body, len(a.passages), a.url)
 
 
 def _size(found) -> int:

@@ -127,6 +127,44 @@ def test_show_prints_fields_and_body(built):
     assert missing.exit_code == 2 and "no article with id or path" in missing.stderr
 
 
+def test_show_gives_the_url_a_file_states(tmp_path):
+    root = tmp_path / "news"
+    root.mkdir()
+    (root / "dated.txt").write_text(
+        "Storm closes the port\n2009-07-16\nhttps://example.org/news/storm-port\n\n"
+        "The port closed on Thursday as the storm came ashore, officials said, and the ferries that cross to the "
+        "islands stayed in the harbour while the wind rose through the afternoon and into the night.\n"
+    )
+    (root / "feed.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "Ferry runs again",
+                "text": "The ferry ran again on Friday.",
+                "url": "https://example.org/ferry",
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "a2", "title": "No address", "text": "This record states no URL at all."})
+        + "\n"
+    )
+    index = tmp_path / "index"
+    assert _invoke("index", str(root), "--index", str(index), "-q").exit_code == 0
+    urls = {}
+    for name in ("dated.txt", "feed.jsonl"):
+        shown = _invoke("show", str(root / name), "--index", str(index), "--json")
+        for line in shown.stdout.splitlines():
+            record = json.loads(line)
+            urls[record["title"]] = record["url"]
+    assert urls == {
+        "Storm closes the port": "https://example.org/news/storm-port",
+        "Ferry runs again": "https://example.org/ferry",
+        "No address": None,
+    }
+    shown = _invoke("show", str(root / "dated.txt"), "--index", str(index))
+    assert "url       https://example.org/news/storm-port" in shown.stdout
+
+
 def test_since_and_until_options(built):
     dated = _invoke("search", "cartel", "--index", str(built), "--since", "2009-07", "--until", "2009-07-31", "--json")
     assert [hit["date"] for hit in json_hits(dated.stdout)[0]] == ["2009-07-16"]

@@ -111,6 +111,7 @@ def load_commands() -> click.Group:
         index,
         roots,
         search,
+        serve,
         show,
         similar,
         stats,

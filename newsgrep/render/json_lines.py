@@ -8,6 +8,7 @@ suggestion, the time taken.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import click
@@ -22,18 +23,29 @@ if TYPE_CHECKING:
     from newsgrep.store.stats import IndexStats, RootInfo
 
 
+def search_records(result: SearchResult) -> Iterator[dict]:
+    """The records of `search --json` (and of `newsgrep serve`'s JSON endpoint): one per hit, the
+    facets when counted, the summary."""
+    for hit in result.hits:
+        yield hit.to_dict()
+    if result.facets:
+        yield {"facets": result.facets}
+    yield {"summary": result.summary()}
+
+
+def json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
 def _line(record: dict) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
+    click.echo(json_line(record))
 
 
 class JsonLines:
     def search(self, result: SearchResult) -> None:
         notes.query_notes(result)
-        for hit in result.hits:
-            _line(hit.to_dict())
-        if result.facets:
-            _line({"facets": result.facets})
-        _line({"summary": result.summary()})
+        for record in search_records(result):
+            _line(record)
 
     def files(self, paths: list[str]) -> None:
         for path in paths:

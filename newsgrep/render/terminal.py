@@ -160,6 +160,7 @@ class Human:
                 ("date", format_date(article.date) or "-"),
                 ("source", article.source or "-"),
                 ("byline", article.byline or "-"),
+                ("url", article.url or "-"),
                 ("passages", str(article.passages)),
             ]
             for name, value in rows:

@@ -19,7 +19,9 @@ from newsgrep.store.analysis import ContentLengthPositions, name_analyzer, news_
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 8  # 8: stop words indexed (with positions), lengths without them; file column, folders
+SCHEMA_VERSION = (
+    9  # 8: an article's URL stored; 9: stop words indexed (with positions), lengths without them, file column, folders
+)
 
 STORED_KEY_TERMS = 40  # an article's most frequent stems stored with it (story likeness at search time)
 
@@ -40,6 +42,7 @@ class F:
     BYLINE = "byline"
     PATH = "path"  # stored: the path shown
     KEY = "key"  # the record's key inside a feed file ("" for one-article files)
+    URL = "url"  # stored: where the article was published, as its file states it
 
 
 # Fields a user may name in a query (`title:`, `source:`, `date:`, `body:`, `byline:`).
@@ -67,6 +70,7 @@ def build_schema() -> Schema:
             F.BYLINE: TEXT(analyzer=name_analyzer(), stored=True),
             F.PATH: STORED,
             F.KEY: STORED,
+            F.URL: STORED,
         }
     )
     for name in ARTICLE_FIELDS:  # lengths without stop words (see ContentLengthPositions)
@@ -105,6 +109,7 @@ class StoredArticle:
     passages: list[StoredPassage]
     terms: list[tuple[str, int]]
     file: str = ""
+    url: str | None = None
 
     @classmethod
     def from_fields(cls, fields: dict) -> StoredArticle:
@@ -120,6 +125,7 @@ class StoredArticle:
             passages=[StoredPassage(*p) for p in fields.get(F.PASSAGES, ())],
             terms=[tuple(t) for t in fields.get(F.TERMS, ())],
             file=fields.get(F.FILE, ""),
+            url=fields.get(F.URL),
         )
 
 
@@ -138,6 +144,7 @@ def document_fields(
     date: dt.datetime | None,
     source: str | None,
     byline: str | None,
+    url: str | None = None,
 ) -> dict:
     """The keyword arguments of Whoosh's `add_document` for one article. `words` are the body field's
     analysed words (the headline's first); the body's text is stored."""
@@ -162,6 +169,8 @@ def document_fields(
         fields[F.OUTLET] = source.lower()
     if byline:
         fields[F.BYLINE] = byline
+    if url:
+        fields[F.URL] = url
     return fields
 
 
