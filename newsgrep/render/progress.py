@@ -121,9 +121,7 @@ class ProgressBar:
         reading = self.reading.seconds_left(self.to_read, now)
         expected = self.cleaned * self.to_read / self.read if self.read else 0
         writing = self.writing.seconds_left(max(expected, self.cleaned), now)
-        if writing is None:
-            return None if self.written or self.read >= self.to_read or reading is None else None
-        if reading is None:
+        if writing is None or reading is None:  # a phase without a rate yet: no ETA rather than a wrong one
             return None
         return max(reading, writing) if self.overlapped else reading + writing
 
