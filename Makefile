@@ -1,4 +1,4 @@
-.PHONY: test test-fast lint format bench
+.PHONY: test test-fast lint format bench man
 
 test:  # everything, as CI runs it
 	python -m pytest -q
@@ -16,3 +16,6 @@ format:
 
 bench:
 	python bench/bench.py ../shared/corpora/bbc
+
+man:  # man pages from the click commands into man/ (needs the test extras: click-man)
+	python -m newsgrep.cli.manpages man

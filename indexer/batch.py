@@ -7,6 +7,7 @@ furniture counts that include the batch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsgrep import formats
@@ -67,10 +68,13 @@ class Commit:
         segments: list | None = None,
         indexed: list[Indexed] | None = None,
         cleanable: set[str] | None = None,
+        on_written: Callable[[int], None] | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         """Commits the deletions and the articles (indexed here unless `segments`, written by worker
         processes, hold them) and then the manifest's record. In a `fresh` index there is nothing to
-        delete. With `cleanable`, only those of the index's files may be removed as unused."""
+        delete. With `cleanable`, only those of the index's files may be removed as unused.
+        `on_written(n)` is told of articles indexed here as they go, `on_commit()` when the commit starts."""
         writer = ix.writer(**WRITER)
         grown = {id(entry) for entry in self.grown}
         try:
@@ -82,7 +86,9 @@ class Commit:
                     if id(entry) in grown:
                         writer.delete_by_term(F.ID, article_id)
             if segments is None:
-                indexed = add_articles(writer, self.take_articles(), news_analyzer())
+                indexed = add_articles(writer, self.take_articles(), news_analyzer(), on_written)
+            if on_commit:
+                on_commit()
             whoosh_internals.commit_with(writer, segments or [], cleanable)
         except BaseException:
             if not writer.is_closed:

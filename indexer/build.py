@@ -14,8 +14,9 @@ import time
 
 from newsgrep import formats
 from newsgrep.errors import NewsgrepError, PathMissing
-from newsgrep.indexer.pipeline import Pipeline, Progress, remove_temp_folders
+from newsgrep.indexer.pipeline import Pipeline, remove_temp_folders
 from newsgrep.indexer.plan import Planned, default_roots, merge_roots, plan_run
+from newsgrep.indexer.progress import SCANNING, Progress
 from newsgrep.indexer.report import IndexReport
 from newsgrep.indexer.workers import Workers, worker_count
 from newsgrep.store.layout import IndexDir, resolve_index_dir, whoosh_path
@@ -37,6 +38,7 @@ def build_index(
     commit_every: int = COMMIT_EVERY,
     settle: float = 0.0,
     processes: int | None = None,
+    forget: list[str] | None = None,
 ) -> IndexReport:
     """Indexes `paths` (added to the roots the index remembers), or re-scans the remembered roots.
 
@@ -45,7 +47,9 @@ def build_index(
     written: they are left for a later run (counted in `deferred`). Articles are indexed by `processes`
     worker processes beside this one (default: one per core when there are PARALLEL_FROM files or more
     to index; 1: none, all in this process). `wait` is how long to wait for another writer (None: not
-    at all). Raises NewsgrepError for problems the user must fix.
+    at all). `forget` removes roots (exactly as the index lists them, or as paths to them) and their
+    articles. `progress` is told each phase's progress (newsgrep.indexer.progress). Raises NewsgrepError
+    for problems the user must fix.
     """
     started = time.monotonic()
     new_roots = [os.path.abspath(p) for p in paths or []]
@@ -65,25 +69,23 @@ def build_index(
                 new_roots = old_roots
             gen = index.new_generation()
             if not existed:
+                index.mark_building(True)  # searches meanwhile say that more may match when it is done
                 index.make_live(gen)  # a first build is searchable from its first commit on
         with Manifest(index.manifest_path(gen)) as manifest:
-            roots = merge_roots(manifest.roots(), new_roots) or default_roots()
+            roots = merge_roots(manifest.roots(), new_roots)
+            if forget:
+                roots = _without(roots, forget)
+            else:
+                roots = roots or default_roots()
             manifest.set_roots(roots)
             report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
             _update(gen, manifest, report, progress, commit_every, settle, not existed or rebuild, processes)
             report.articles = manifest.counts()[2]
         if rebuild and existed:
             index.make_live(gen)
+        index.mark_building(False)
     report.seconds = round(time.monotonic() - started, 3)
     return report
-
-
-def _remembered_roots(index: IndexDir) -> list[str]:
-    try:
-        with Manifest(index.manifest_path(index.current(check=False))) as manifest:
-            return manifest.roots()
-    except (NewsgrepError, OSError, sqlite3.Error):
-        return []
 
 
 def _work(todo: list[Planned]) -> int:
@@ -97,7 +99,27 @@ def _work(todo: list[Planned]) -> int:
     )
 
 
+def _without(roots: list[str], forget: list[str]) -> list[str]:
+    for path in forget:
+        root = os.path.abspath(os.path.expanduser(path))
+        if root not in roots and path not in roots:
+            listed = ", ".join(roots) or "none"
+            raise NewsgrepError(f"{path} is not a root of the index (its roots: {listed}; see `newsgrep roots`)")
+    gone = {os.path.abspath(os.path.expanduser(path)) for path in forget} | set(forget)
+    return [root for root in roots if root not in gone]
+
+
+def _remembered_roots(index: IndexDir) -> list[str]:
+    try:
+        with Manifest(index.manifest_path(index.current(check=False))) as manifest:
+            return manifest.roots()
+    except (NewsgrepError, OSError, sqlite3.Error):
+        return []
+
+
 def _update(gen, manifest, report, progress, commit_every, settle, fresh, processes) -> None:
+    if progress:
+        progress(SCANNING, 0, None)
     plan = plan_run(manifest, report.roots, report, settle)
     if not plan.todo and not plan.gone:
         return
@@ -122,4 +144,3 @@ def _update(gen, manifest, report, progress, commit_every, settle, fresh, proces
         if workers is not None:
             workers.close()
     pipeline.refresh_stale(plan.found)
-    pipeline.finish_progress()

@@ -83,7 +83,9 @@ def _inspect(index: IndexDir) -> CheckReport:
     report.articles, report.files = sum(ids.values()), len(known)
     report.missing = sorted(p for p in on_disk if p not in known and _indexable(p))
     report.stale = sorted(
-        p for p, s in on_disk.items() if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns)
+        p
+        for p, s in on_disk.items()
+        if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns) and not _same_content(p, known[p])
     )
     report.extra = sorted(p for p in indexed_files if p not in known or (p not in on_disk and under_live_root(p)))
     report.mismatched = sorted(
@@ -97,6 +99,14 @@ def _indexable(path: str) -> bool:
     """Whether indexing reads the file: not when it is an `.xml` file that is no feed, nor when its format
     needs an extra that is not installed (`newsgrep index` says so)."""
     return sources.claimed(path) and formats.missing_extra(formats.format_for(path) or formats.text) is None
+
+
+def _same_content(path: str, entry) -> bool:
+    """A file touched but not changed (same bytes as indexed): `newsgrep index` calls it unchanged too."""
+    try:
+        return bool(entry.digest) and sources.digest(sources.read_bytes(path)) == entry.digest
+    except OSError:
+        return False
 
 
 def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:

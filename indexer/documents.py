@@ -5,6 +5,7 @@ small batches; indexing worker processes call it for big ones."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsgrep.indexer.passages import split_passages
@@ -22,17 +23,25 @@ class Indexed:
     signature: bytes  # packed (duplicates.pack): a tenth of the memory of the list
 
 
-def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
-    """Adds each article as one document to a Whoosh writer."""
+PROGRESS_EVERY = 50  # articles between two calls of `on_written`
+
+
+def add_articles(
+    writer, articles: list[Article], analyzer, on_written: Callable[[int], None] | None = None
+) -> list[Indexed]:
+    """Adds each article as one document to a Whoosh writer; `on_written(n)` hears of every n added."""
     indexed = []
-    for article in articles:
+    for number, article in enumerate(articles, 1):
         # The body is analysed once, here: Whoosh indexes the list of words (positions 0, 1, ...),
         # the headline's words first (so that a plain search of the body field finds them; they
         # belong to no passage).
-        heading = [(t.text, -1) for t in analyzer(article.title)] if article.titled else []
-        tokens = heading + [(t.text, t.startchar) for t in analyzer(article.body, chars=True)]
-        words = [word for word, _ in tokens]
-        passages = split_passages(article, [(position, start) for position, (_, start) in enumerate(tokens)])
+        heading = [(t.text, -1, t.stop_word) for t in analyzer(article.title)] if article.titled else []
+        tokens = heading + [(t.text, t.startchar, t.stop_word) for t in analyzer(article.body, chars=True)]
+        words = [word for word, _, _ in tokens]
+        content = [word for word, _, stopped in tokens if not stopped]  # key terms and copies: no stop words
+        passages = split_passages(
+            article, [(position, start, stop) for position, (_, start, stop) in enumerate(tokens)]
+        )
         writer.add_document(
             **document_fields(
                 article_id=article.id,
@@ -44,7 +53,7 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
                 words=words,
                 body=article.body,
                 passages=[StoredPassage(p.start, p.end, p.first_pos, p.length) for p in passages],
-                terms=key_terms(words),
+                terms=key_terms(content),
                 date=article.date,
                 source=article.source,
                 byline=article.byline,
@@ -52,7 +61,11 @@ def add_articles(writer, articles: list[Article], analyzer) -> list[Indexed]:
                 crawled=article.crawled,
             )
         )
-        indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(words))))
+        indexed.append(Indexed(article.id, len(passages), duplicates.pack(duplicates.signature(content))))
+        if on_written and number % PROGRESS_EVERY == 0:
+            on_written(PROGRESS_EVERY)
+    if on_written and len(articles) % PROGRESS_EVERY:
+        on_written(len(articles) % PROGRESS_EVERY)
     return indexed
 
 

@@ -42,7 +42,7 @@ WRAP_MAX = 160  # texts whose lines are all this short are hard-wrapped
 # Folder names that say nothing about the outlet (a root named "bbc" does).
 _GENERIC_FOLDERS = frozenset(
     "corpus corpora articles article news data docs documents texts text files downloads tmp temp inbox "
-    "saved archive archives collection sample samples scaled".split()
+    "saved archive archives collection sample samples scaled seeds misc other input raw".split()
 )
 
 
@@ -210,11 +210,18 @@ def logical_lines(lines: list[str]) -> list[str]:
 
 
 def _folder_source(prepared: Prepared) -> str | None:
-    """The outlet named by the folder the user indexed, unless the name is generic ("corpus", "news")."""
+    """The outlet named by the folder the user indexed, unless the name is generic ("corpus", "news"):
+    then by the first-level folder under it that holds the file (news/bbc/sport/1.txt: "bbc"), unless
+    that one is generic too."""
     given = prepared.root
     root = given if os.path.isdir(given) else os.path.dirname(given or prepared.record.path)
     name = os.path.basename(root.rstrip(os.sep))
-    return name if name and name.lower() not in _GENERIC_FOLDERS else None
+    if name and name.lower() not in _GENERIC_FOLDERS:
+        return name
+    inside = os.path.relpath(prepared.record.path, root).split(os.sep)
+    if len(inside) > 1 and inside[0] not in (os.curdir, os.pardir) and inside[0].lower() not in _GENERIC_FOLDERS:
+        return inside[0]
+    return None
 
 
 def _short(text: str, limit: int = MAX_TITLE) -> str:

@@ -35,9 +35,10 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
-def split_passages(article: Article, tokens: list[tuple[int, int]] | None = None) -> list[Passage]:
-    """The article's passages; given the body's indexed `tokens` as (position, start char), each also
-    knows its range of token positions."""
+def split_passages(article: Article, tokens: list[tuple[int, int, bool]] | None = None) -> list[Passage]:
+    """The article's passages; given the body's indexed `tokens` as (position, start char, stop word),
+    each also knows its first token position and its length in words other than stop words (what
+    BM25 normalises by, as before stop words were indexed)."""
     body = article.body
     spans: list[tuple[int, int]] = []
     current: list[tuple[int, int]] = []
@@ -64,20 +65,23 @@ def split_passages(article: Article, tokens: list[tuple[int, int]] | None = None
     ]
 
 
-def _token_positions(spans: list[tuple[int, int]], tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(first position, token count) of each span, as the index numbers the body's tokens."""
+def _token_positions(spans: list[tuple[int, int]], tokens: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """(first position, words that are not stop words) of each span, as the index numbers the body's
+    tokens."""
     starts = [start for start, _ in spans]
     firsts: list[int | None] = [None] * len(spans)
     counts = [0] * len(spans)
-    for position, startchar in tokens:
+    words = [0] * len(spans)
+    for position, startchar, stopped in tokens:
         number = bisect.bisect_right(starts, startchar) - 1 if startchar >= 0 else -1
         if number >= 0:
             if firsts[number] is None:
                 firsts[number] = position
             counts[number] += 1
+            words[number] += not stopped
     result, following = [], 0
-    for first, count in zip(firsts, counts, strict=True):
+    for first, count, length in zip(firsts, counts, words, strict=True):
         first = following if first is None else first
-        result.append((first, count))
+        result.append((first, length))
         following = first + count
     return result

@@ -13,19 +13,17 @@ from __future__ import annotations
 import os
 import shutil
 from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 
 from newsgrep import formats
 from newsgrep.indexer.batch import PIECE_BYTES, Commit, Loader
 from newsgrep.indexer.learnt_furniture import Counts
 from newsgrep.indexer.plan import Plan, Planned
+from newsgrep.indexer.progress import COMMITTING, READING, REFRESHING, WRITING, Progress, quiet
 from newsgrep.indexer.records import SourceFile
 from newsgrep.indexer.report import IndexReport
 from newsgrep.indexer.workers import Workers
 from newsgrep.store.manifest import Manifest
-
-Progress = Callable[[int, int], None]  # (files done, files to do)
 
 CHUNK = 250  # articles handed to the workers at a time
 BATCH = 10_000  # files loaded (and their lines counted, for learnt furniture) before any is cleaned
@@ -47,7 +45,11 @@ class Pipeline:
         progress: Progress | None,
     ):
         self.ix, self.manifest, self.report = ix, manifest, report
-        self.fresh, self.workers, self.commit_every, self.progress = fresh, workers, commit_every, progress
+        self.fresh, self.workers, self.commit_every = fresh, workers, commit_every
+        self.progress: Progress = progress or quiet
+        self.cleaned = self.written = self.commits = 0  # articles cleaned and written so far, commits made
+        if workers is not None:
+            workers.on_written = self._written
         self.counts = Counts(manifest.furniture_counts)
         self.loader = Loader(manifest, self.counts, report)
         self.extracted_at: dict[str, int] = {}  # file -> the batch (furniture epoch) it was cleaned in
@@ -60,6 +62,7 @@ class Pipeline:
         """Removes the gone files and indexes the new and changed ones, batch by batch (the next pieces of
         files read piece by piece go into later batches)."""
         self.total = len(plan.todo) + len(plan.gone)
+        self.progress(READING, 0, self.total)
         queue = deque(plan.todo)
         filling: Commit | None = None
         number = 0
@@ -77,7 +80,7 @@ class Pipeline:
             filling.furniture.update(self.counts.take_dirty())  # this batch's counts, before the next batch's
             number += 1
             if self.workers is None:
-                filling.write(self.ix, self.manifest, fresh=self.fresh)
+                self._write(filling)
                 filling = None
                 continue
             self._hand_over(filling.take_articles())
@@ -88,20 +91,32 @@ class Pipeline:
             self._commit_sent(cleanable=None)
 
     def _load_and_clean(self, batch: list[Planned], commit: Commit, number: int) -> None:
-        loaded = [item for item in (self.loader.load(planned, commit) for planned in batch) if item is not None]
+        # Progress in half files: reading a file is one step, cleaning it the other.
+        base, steps, loaded = self.done, 0, []
+        for planned in batch:
+            item = self.loader.load(planned, commit)
+            if item is not None:
+                loaded.append(item)
+            steps += 1
+            if steps % 50 == 0:
+                self.progress(READING, base + steps // 2, self.total)
+        steps += len(batch) - len(loaded)  # nothing to clean in those (unreadable, or touched only)
         if self.sent is not None and self.workers is not None:
             self.sent_segments = self.workers.finish()  # the sent commit's segments
             self.before = set(os.listdir(self.ix.storage.folder))  # files the next segments will not be among
         for item in loaded:
+            before = len(commit.articles)
             self.loader.clean(item, commit)
+            self.cleaned += len(commit.articles) - before
             # The file's oldest articles: a grown file's earlier ones were extracted before this run.
             epoch = -1 if item.start and not item.continued else number
             self.extracted_at[item.source.path] = min(self.extracted_at.get(item.source.path, epoch), epoch)
-            self.done += 1
-            if self.progress:
-                self.progress(self.done, self.total)
+            steps += 1
+            self.done = base + steps // 2
+            self.progress(READING, self.done, self.total)
             if self.workers is not None and len(commit.articles) >= CHUNK:
                 self._hand_over(commit.take_articles())
+        self.done = base + len(batch)
 
     def _hand_over(self, articles) -> None:
         """To the workers; the commit sent before is committed while they index the first of them."""
@@ -113,10 +128,26 @@ class Pipeline:
     def _commit_sent(self, cleanable: set[str] | None) -> None:
         assert self.sent is not None and self.sent_segments is not None
         segments, indexed = self.sent_segments
+        self.progress(COMMITTING, self.commits, None)
         self.sent.write(
             self.ix, self.manifest, fresh=self.fresh, segments=segments, indexed=indexed, cleanable=cleanable
         )
+        self.commits += 1
+        self.progress(COMMITTING, self.commits, None)
         self.sent, self.sent_segments = None, None
+
+    def _write(self, commit: Commit) -> None:
+        """Indexes a commit's articles in this process, then commits."""
+        commit.write(self.ix, self.manifest, fresh=self.fresh, on_written=self._written, on_commit=self._committing)
+        self.commits += 1
+        self.progress(COMMITTING, self.commits, None)
+
+    def _written(self, count: int) -> None:
+        self.written += count
+        self.progress(WRITING, self.written, max(self.cleaned, self.written))
+
+    def _committing(self) -> None:
+        self.progress(COMMITTING, self.commits, None)
 
     def refresh_stale(self, found: dict[str, SourceFile]) -> None:
         """Re-extracts (in this process) the articles that carry a line whose furniture status changed
@@ -137,20 +168,22 @@ class Pipeline:
         counts.epoch += 1
         known = self.manifest.entries(stale)
         queue = deque(Planned(found[path], known.get(path)) for path in stale)
+        self.fresh = False
+        done, total = 0, len(stale)
+        self.progress(REFRESHING, done, total)
         while queue:  # a batch a commit; the next pieces of files read piece by piece in the next ones
             commit = Commit()
             for planned in _next_batch(queue, BATCH):
                 loaded = self.loader.load(planned, commit, force=True)
                 if loaded is not None:
                     self.loader.clean(loaded, commit, refresh=True)
+                done += 1
+                self.progress(REFRESHING, done, max(total, done))
             queue.extend(self.loader.continuations)
+            total += len(self.loader.continuations)
             self.loader.continuations.clear()
             commit.furniture = counts.take_dirty()
-            commit.write(self.ix, self.manifest, fresh=False)
-
-    def finish_progress(self) -> None:
-        if self.progress:
-            self.progress(self.total, self.total)
+            self._write(commit)
 
 
 def _next_batch(queue: deque[Planned], most: int) -> list[Planned]:

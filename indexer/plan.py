@@ -79,7 +79,7 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
             continue
         scanned_roots.append(root)
-        for source in sources.find_files(root, skips):
+        for source in sources.find_files(root, skips, report.ignored):
             found.setdefault(source.path, source)
     report.skip(*skips)
 
@@ -94,6 +94,8 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             report.deferred += 1
         else:
             changed.append(source)
-    gone = [path for path in known if path not in found and under(path, scanned_roots)]
+    # gone: files no longer under a root that could be scanned (or no longer article files), and files under
+    # no root at all (their root was forgotten: `newsgrep roots --forget`)
+    gone = [path for path in known if path not in found and (under(path, scanned_roots) or not under(path, roots))]
     previous = manifest.entries([source.path for source in changed if source.path in known])
     return Plan(found, gone, [Planned(source, previous.get(source.path)) for source in changed])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from newsgrep.formats.records import Skip
@@ -27,6 +28,7 @@ class IndexReport:
     rebuilt: bool = False
     # Files not read because a format's optional libraries are missing: {extra: {ending: files}}.
     missing_extras: dict[str, dict[str, int]] = field(default_factory=dict)
+    ignored: Counter[str] = field(default_factory=Counter)  # files of formats not read, by extension
 
     def skip(self, *skips: Skip) -> None:
         self.skips.extend(skips)
@@ -53,4 +55,5 @@ class IndexReport:
             {"extra": extra, "files": files, "message": note}
             for (extra, files), note in zip(sorted(self.missing_extras.items()), self.extra_notes(), strict=True)
         ]
+        report["ignored"] = dict(self.ignored.most_common())
         return report

@@ -14,6 +14,7 @@ import mmap
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -46,9 +47,20 @@ def claimed(path: str) -> bool:
     return formats.format_for(path, head) is not None
 
 
-def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
+def ignored_kind(name: str) -> str | None:
+    """What to count a file of this name as when newsgrep does not read it: its extension (".docx"), or
+    "no extension"; None for files left out on purpose (hidden, README/LICENSE) and files it reads."""
+    if name.startswith(".") or _NOT_ARTICLES.match(name) or formats.format_for(name) is not None:
+        return None
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else "no extension"
+
+
+def find_files(root: str, skips: list[Skip], ignored: Counter[str] | None = None) -> Iterator[SourceFile]:
     """Article files under `root` (a directory or one file); hidden files and folders, and a dataset's
-    README/LICENSE files, are left out.
+    README/LICENSE files, are left out; files of formats newsgrep does not read are counted in `ignored`
+    by extension (the format registry decides which it reads). A root that is a file is read whatever
+    its name (as plain text when no format claims it).
     Symbolic links to files are followed; links to folders are not (no loops)."""
     if os.path.isfile(root):
         st = os.stat(root)
@@ -63,6 +75,8 @@ def find_files(root: str, skips: list[Skip]) -> Iterator[SourceFile]:
         prefix = folder if folder.endswith(os.sep) else folder + os.sep
         for name in sorted(names):
             if not is_article_file(name):
+                if ignored is not None and (kind := ignored_kind(name)) is not None:
+                    ignored[kind] += 1
                 continue
             path = prefix + name
             try:

@@ -7,10 +7,13 @@ batch is redone by the next one."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from newsgrep.errors import NewsgrepError
 from newsgrep.indexer.documents import Indexed, add_articles
@@ -56,6 +59,7 @@ class Workers:
             self._processes.append(process)
         self._busy = [False] * count  # has an open segment with articles in it
         self._loads = [0] * count  # characters given to each since its segment was opened
+        self.on_written: Callable[[int], None] | None = None  # told of articles the workers have added
 
     def add(self, articles: list[Article]) -> None:
         """Hands the articles out to the workers' open segments, to even out the text each one gets."""
@@ -68,6 +72,12 @@ class Workers:
             if share:
                 self._send(number, ("add", share))
                 self._busy[number] = True
+        for connection in self._connections:  # what the workers have said they wrote meanwhile
+            try:
+                while connection.poll():
+                    self._heard(connection.recv())
+            except (EOFError, OSError):  # a worker died: reported when it is sent work or asked to finish
+                continue
 
     def finish(self) -> tuple[list, list[Indexed]]:
         """Closes the workers' segments; waits for them (Whoosh Segment objects) and what they indexed."""
@@ -75,12 +85,27 @@ class Workers:
         for number in range(len(self._connections)):
             if self._busy[number]:
                 self._send(number, ("finish",))
-        for number, connection in enumerate(self._connections):
-            if not self._busy[number]:
-                continue
-            try:
-                reply = connection.recv()
-            except (EOFError, OSError):
+        # Every worker's messages as they come (what it has written, then its segment), so that the
+        # progress of all of them is heard, not of one at a time.
+        pending: dict[Any, int] = {c: n for n, c in enumerate(self._connections) if self._busy[n]}
+        replies: dict[int, Any] = {}
+        while pending:
+            for ready in multiprocessing.connection.wait(list(pending)):
+                number = pending[ready]
+                try:
+                    message = self._connections[number].recv()
+                except (EOFError, OSError):
+                    replies[number] = None
+                    del pending[ready]
+                    continue
+                if message[0] == "written":
+                    self._heard(message)
+                    continue
+                replies[number] = message
+                del pending[ready]
+        for number in sorted(replies):
+            reply = replies[number]
+            if reply is None:
                 failures.append(f"indexing process {number} died ({self._exit(number)})")
                 continue
             if reply[0] == "error":
@@ -95,6 +120,10 @@ class Workers:
         if failures:
             raise WorkerFailed("; ".join(failures) + ": nothing of this batch was committed, run again")
         return segments, indexed
+
+    def _heard(self, message: tuple) -> None:
+        if message[0] == "written" and self.on_written is not None:
+            self.on_written(message[1])
 
     def close(self, abort: bool = False) -> None:
         """Ends the workers: once they are done with what they were given, or at once with `abort`."""
@@ -127,8 +156,9 @@ class Workers:
 
 
 def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
-    """A worker's loop, until None: ("add", articles) adds them to its open segment; ("finish",)
-    closes the segment and replies with it and what was indexed, or with the error that stopped it."""
+    """A worker's loop, until None: ("add", articles) adds them to its open segment, saying ("written", n)
+    as it goes; ("finish",) closes the segment and replies with it and what was indexed, or with the
+    error that stopped it."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from whoosh.filedb.filestore import FileStorage
@@ -156,7 +186,7 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
             try:
                 if writer is None:  # not the index's lock: the parent holds it, and commits the segment
                     writer = whoosh_internals.segment_writer(ix, **options)
-                done.extend(add_articles(writer, message[1], analyzer))
+                done.extend(add_articles(writer, message[1], analyzer, lambda n: connection.send(("written", n))))
             except Exception as exc:
                 failed = f"{type(exc).__name__}: {exc}"
             continue

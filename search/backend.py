@@ -72,8 +72,8 @@ class Backend(Protocol):
         exclude: frozenset[str] = frozenset(),
     ) -> Candidates:
         """The `limit` best articles matching `query` by BM25F with `stats` (or newest first, with
-        `sort="date"`: dated articles before undated ones, which follow by score), without the
-        articles whose ids are in `exclude`."""
+        `sort="date"`, or oldest first with "-date": dated articles before undated ones, which follow
+        by score), without the articles whose ids are in `exclude`."""
         ...
 
     def count(self, query: wq.Query, cap: int) -> int:
@@ -123,6 +123,10 @@ class Backend(Protocol):
 
     def corrections(self, fieldname: str, text: str, *, limit: int, maxdist: int, prefix: int) -> list[str]:
         """Index terms within `maxdist` edits of `text` (sharing its first `prefix` letters)."""
+        ...
+
+    def building(self) -> bool:
+        """Whether the index is in its first build (results may be partial)."""
         ...
 
     def close(self) -> None: ...

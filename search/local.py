@@ -47,6 +47,9 @@ class LocalBackend:
         self._generation = generation
         return True
 
+    def building(self) -> bool:
+        return self.index.building()
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -69,9 +72,9 @@ class LocalBackend:
             raise ValueError("the local backend scores with its own statistics")
         searcher = self._searcher
         mask = {d for i in exclude for d in searcher.document_numbers(**{F.ID: i})} if exclude else None
-        if sort == "date":
+        if sort in ("date", "-date"):  # newest first, or oldest first; undated ones after the dated
             dated = wq.And([query, wq.DateRange(F.DATE, None, None)])
-            found = searcher.search(dated, limit=limit, sortedby=F.DATE, reverse=True, mask=mask)
+            found = searcher.search(dated, limit=limit, sortedby=F.DATE, reverse=sort == "date", mask=mask)
             if found.scored_length() < limit:  # then the undated ones, by relevance
                 found.upgrade_and_extend(searcher.search(query, limit=limit, mask=mask))
         else:
@@ -83,7 +86,13 @@ class LocalBackend:
         return Candidates(hits, max(found.q.estimate_size(searcher.reader()), found.scored_length()), True)
 
     def count(self, query: wq.Query, cap: int) -> int:
-        return self._searcher.search(query, limit=cap).scored_length()
+        # Matching without scoring (docs_for_query skips deleted documents): what a count needs.
+        found = 0
+        for _ in self._searcher.docs_for_query(query):
+            found += 1
+            if found >= cap:
+                break
+        return found
 
     def count_by(self, query: wq.Query, fieldname: str) -> dict[str, int]:
         from whoosh import sorting

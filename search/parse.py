@@ -1,9 +1,11 @@
 """User query text -> Whoosh queries: one over whole articles, one over passages.
 
 The syntax is Whoosh's: words, "phrases", AND/OR/NOT, parentheses, field:value (title:, body:,
-source:, date: with ranges and relative dates), prefix*, fuzzy~. Words are joined by AND unless the
-caller asks for OR. What Whoosh would silently guess at (unbalanced quotes, a dangling operator, an
-unknown field, a date it cannot read) is a QueryError with a one-line message instead.
+source:, date: with ranges and relative dates), prefix*, fuzzy~; with newsgrep's own as parser plugins
+(newsgrep.search.query_syntax: +word, -word, a | b, stop words in plain queries) and `path:`
+(newsgrep.search.scope). Words are joined by AND unless the caller asks for OR. What Whoosh would
+silently guess at (unbalanced quotes, a dangling operator, an unknown field, a date it cannot read) is
+a QueryError with a one-line message instead.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, OrGroup, Query
 
 from newsgrep.errors import QueryError
 from newsgrep.search.dates import date_plugin
+from newsgrep.search.query_syntax import add_news_syntax, word_filter
+from newsgrep.search.scope import path_field_query, split_path_fields
 from newsgrep.store.analysis import name_analyzer
 from newsgrep.store.schema import ARTICLE_FIELDS, DEFAULT_FIELD, PASSAGE_FIELD, USER_FIELDS
 from newsgrep.store.whoosh_internals import is_null_query
@@ -45,6 +49,10 @@ def parse_query(
 ) -> ParsedQuery:
     """Parses `text`; `period` (a date range) is a filter every matching article must pass."""
     text = _natural_case(_CONTROL.sub(" ", text).strip())
+    text, paths = split_path_fields(text)
+    if paths and not text.strip():  # only path: values: every article there
+        every = wq.And([wq.Every(), *(q for q in (path_field_query(paths), period) if q is not None)])
+        return ParsedQuery(text, every, None, False, operator)
     _check(text)
     errors: list[str] = []
     group = AndGroup if operator == "and" else (OrGroup.factory(or_bonus) if or_bonus else OrGroup)
@@ -52,6 +60,7 @@ def parse_query(
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
     parser.add_plugin(date_plugin(errors))
+    add_news_syntax(parser, word_filter(schema, DEFAULT_FIELD))
     try:
         article = parser.parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
@@ -61,8 +70,9 @@ def parse_query(
     _check_parsed(article, text)
     _stem_prefixes(article, schema)
     passage = _passage_query(article)
-    if period is not None:
-        article = wq.And([article, period])
+    for restriction in (path_field_query(paths), period):
+        if restriction is not None:
+            article = wq.And([article, restriction])
     return ParsedQuery(text, article, passage, bool(_OPERATOR.search(_QUOTED.sub(" ", text))), operator)
 
 
@@ -91,8 +101,12 @@ def _check(text: str) -> None:
     if depth:
         raise QueryError("unbalanced parentheses in query: a ( is not closed")
     for name in _FIELD.findall(bare):
+        if re.search(rf"(?<![\w.]){name}:(?=$|[\s)])", text):
+            raise QueryError(f"{name}: needs a word after it (as in {name}:mexico)")
         if name not in USER_FIELDS:
-            raise QueryError(f"unknown field {name!r} in query (fields: {', '.join(f + ':' for f in USER_FIELDS)})")
+            raise QueryError(
+                f"unknown field {name!r} in query (fields: {', '.join(f + ':' for f in (*USER_FIELDS, 'path'))})"
+            )
     words = bare.replace("(", " ( ").replace(")", " ) ").split()
     for i, word in enumerate(words):
         if word in ("AND", "OR", "ANDNOT", "ANDMAYBE"):

@@ -6,6 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a passage stands in its original file (newsgrep.search.locate): 1-based line, and column in
+    bytes of that line."""
+
+    line: int
+    column: int
+    found: bool  # False: the passage's words were not found; the position is the record's, or 1:1
+
+
 @dataclass
 class PassageMatch:
     """A passage of an article's body; `highlights` are (start, end) character spans into `text`."""
@@ -14,6 +24,7 @@ class PassageMatch:
     highlights: list[tuple[int, int]]
     number: int
     score: float
+    place: Place | None = None  # set by newsgrep.search.locate.locate_hits (`search --vimgrep`)
 
 
 @dataclass
@@ -45,6 +56,7 @@ class Hit:
     key: str = ""  # the record's key inside a feed file
     duplicates: list[Copy] = field(default_factory=list)
     near_duplicate: bool | None = None  # set by `similar`: a copy of the article asked about
+    title_highlights: list[tuple[int, int]] = field(default_factory=list)  # matched words of the title
 
     def to_dict(self) -> dict:
         record = {
@@ -53,14 +65,22 @@ class Hit:
             "id": self.id,
             "path": self.path,
             "title": self.title,
+            "title_highlights": [list(h) for h in self.title_highlights],
             "date": format_date(self.date),
             "source": self.source,
-            "passages": [{"text": p.text, "highlights": [list(h) for h in p.highlights]} for p in self.passages],
+            "passages": [_passage_dict(p) for p in self.passages],
             "duplicates": [copy.to_dict() for copy in self.duplicates],
         }
         if self.near_duplicate is not None:
             record["near_duplicate"] = self.near_duplicate
         return record
+
+
+def _passage_dict(passage: PassageMatch) -> dict:
+    record: dict = {"text": passage.text, "highlights": [list(h) for h in passage.highlights]}
+    if passage.place is not None:
+        record.update(line=passage.place.line, column=passage.place.column)
+    return record
 
 
 @dataclass
@@ -74,6 +94,10 @@ class SearchResult:
     suggestion: str | None = None  # a corrected query that finds more ("did you mean")
     all_words: int = 0  # articles that had every word of a plain query
     estimated: bool = False  # `total` is Whoosh's estimate (an upper bound), not a count
+    offset: int = 0  # stories skipped before the first hit (paging)
+    similar_to: str | None = None  # `similar`: the id of the article the hits are like
+    building: bool = False  # the index is in its first build: more may match when it is done
+    corrected_from: str | None = None  # the query as typed, when these are the results of `query`, a correction
 
     def summary(self) -> dict:
         """What the JSON printer says after the hits: how many matched, and how the query was run."""
@@ -82,9 +106,12 @@ class SearchResult:
             "total": self.total,
             "estimated": self.estimated,
             "shown": len(self.hits),
+            "offset": self.offset,
             "fallback": self.fallback,
             "all_words": self.all_words,
             "suggestion": self.suggestion,
+            "corrected_from": self.corrected_from,
+            "building": self.building,
             "seconds": self.seconds,
         }
 

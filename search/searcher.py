@@ -27,13 +27,15 @@ from newsgrep.search.highlight import highlight_spans, match_terms
 from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
 from newsgrep.search.passage_scores import passage_scores, robertson_idf
 from newsgrep.search.results import Hit, PassageMatch, ReadArticle, SearchResult, ShownArticle, Timeline
+from newsgrep.search.scope import scope_query
 from newsgrep.search.settings import DEFAULT_RANKING, Ranking
 from newsgrep.search.stories import StoryMatcher, as_copy
 from newsgrep.search.suggest import suggestion
 from newsgrep.search.timeline import PERIODS, count_periods
 from newsgrep.store.schema import PASSAGE_FIELD, F
 
-SORTS = ("relevance", "date")
+MIN_ID_PREFIX, ID_LENGTH = 4, 12  # an id's first digits that name it, as git's short commit names
+SORTS = ("relevance", "date", "-date")  # date: newest first; -date: oldest first (undated last in both)
 FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
 
 
@@ -81,6 +83,11 @@ class Searcher:
         collapse: bool = True,
         sort: str = "relevance",
         facets: tuple[str, ...] = (),
+        offset: int = 0,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+        reverse: bool = False,
+        correct: bool = True,
     ) -> SearchResult:
         """The best `limit` stories for `query`, each with its best `passages`.
 
@@ -88,19 +95,107 @@ class Searcher:
         again with OR (the result says so in `fallback`). `since`/`until` keep articles dated within the
         period (ISO dates, whole or partial, or words such as "last week"). With `collapse`, copies of an
         article and other outlets' reports of the same story are listed under its hit instead of as hits.
-        `sort="date"` orders matching articles newest first. `facets=("source",)` counts matches per
-        source. Raises QueryError for a malformed query.
+        `sort="date"` orders matching articles newest first (`"-date"`: oldest first). `facets=("source",)`
+        counts matches per source. `offset` skips that many stories (paging: hits are ranked from
+        offset + 1). `paths` (files or folders) and `globs` (newsgrep.search.scope) keep articles whose
+        files lie there. `reverse` turns the order round: oldest first for `sort="date"`, and with
+        `sort="relevance"` the best of the page last. With `correct`, a query whose few hits match a
+        misspelt word only by its stem is searched as corrected (newsgrep.search.correct; the result's
+        `corrected_from` says so). Raises QueryError for a malformed query.
         """
         if sort not in SORTS:
-            raise QueryError(f"cannot sort by {sort!r} (relevance or date)")
+            raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
         unknown = set(facets) - set(FACETS)
         if unknown:
             raise QueryError(f"cannot count matches by {', '.join(sorted(unknown))} ({', '.join(FACETS)})")
         started = time.monotonic()
-        period = _period(since, until)
-        result = self._retrying(lambda: self._search(query, limit, passages, operator, period, collapse, sort, facets))
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        if reverse and sort != "relevance":
+            sort, reverse = ("-date" if sort == "date" else "date"), False
+        wanted = limit + offset
+        result = self._retrying(lambda: self._search(query, wanted, passages, operator, period, collapse, sort, facets))
+        result.hits, result.offset = result.hits[offset:], offset
+        if reverse:
+            result.hits.reverse()
+        result.building = self.backend.building()
+        if correct and self._misspelt(result):
+            corrected = self.search(
+                result.suggestion or "",
+                limit=limit,
+                passages=passages,
+                operator=operator,
+                since=since,
+                until=until,
+                collapse=collapse,
+                sort=sort,
+                facets=facets,
+                offset=offset,
+                paths=paths,
+                globs=globs,
+                reverse=reverse,
+                correct=False,
+            )
+            if corrected.total > result.total:
+                corrected.corrected_from = query
+                result = corrected
         result.seconds = round(time.monotonic() - started, 4)
         return result
+
+    def _misspelt(self, result: SearchResult) -> bool:
+        """Whether a result should give way to its suggestion: few hits, all by a stem only."""
+        if not result.suggestion or result.fallback or not result.hits or result.total >= self.ranking.suggest_below:
+            return False
+        from newsgrep.search.correct import matched_by_stem_only
+
+        return matched_by_stem_only(result, list(self.backend.stored([hit.id for hit in result.hits]).values()))
+
+    def files(
+        self,
+        query: str,
+        *,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+        sort: str = "relevance",
+        reverse: bool = False,
+    ) -> list[str]:
+        """The files of every article matching `query` (as `search` runs it), once each, in the order of
+        their best article's score (BM25F over the whole article, no passages), or by date; `reverse`
+        as in `search`."""
+        if sort not in SORTS:
+            raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        if reverse and sort != "relevance":
+            sort, reverse = ("-date" if sort == "date" else "date"), False
+
+        def run() -> list[str]:
+            match = self._match(query, operator, period, self._decision_count)
+            found = self._candidates(match.parsed.article, max(self.backend.doc_count(), 1), sort)
+            files = list(dict.fromkeys(c.article.path for c in found.hits))
+            return files[::-1] if reverse else files
+
+        return self._retrying(run)
+
+    def count(
+        self,
+        query: str,
+        *,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+    ) -> int:
+        """The exact number of articles matching `query` as `search` runs it (with its any-word fallback)."""
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+
+        def run() -> int:
+            match = self._match(query, operator, period, self._decision_count)
+            return self.backend.count(match.parsed.article, self.backend.doc_count())
+
+        return self._retrying(run)
 
     def _search(self, query, limit, per_hit, operator, period, collapse, sort, facets) -> SearchResult:
         ranking = self.ranking
@@ -189,6 +284,7 @@ class Searcher:
                     passages=matches,
                     key=article.key,
                     duplicates=[as_copy(other) for other in others],
+                    title_highlights=highlight_spans(article.title, analyzer, terms),
                 )
             )
         return hits
@@ -277,7 +373,8 @@ class Searcher:
         def run() -> Timeline:
             match = self._match(query, "and", period, self._decision_count)
             dates = self.backend.dates(match.parsed.article)
-            counts, undated = count_periods(dates, by)
+            bounds = (date_bound(since) if since else None, date_bound(until, end=True) if until else None)
+            counts, undated = count_periods(dates, by, *bounds)
             return Timeline(query, by, counts, undated, len(dates), match.fallback)
 
         return self._retrying(run)
@@ -305,7 +402,7 @@ class Searcher:
             hits = hits[:limit]
             for rank, hit in enumerate(hits, 1):
                 hit.rank = rank
-            return SearchResult(id_or_path, hits, found.total)
+            return SearchResult(id_or_path, hits, found.total, similar_to=article.id)
 
         result = self._retrying(run)
         result.seconds = round(time.monotonic() - started, 4)
@@ -318,6 +415,8 @@ class Searcher:
             found = list(self.backend.stored([id_or_path]).values())
             if not found:
                 found = self.backend.stored_by_file(os.path.abspath(id_or_path))
+            if not found:
+                found = [a for a in [self._by_id_prefix(id_or_path)] if a is not None]
             if not found:
                 raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
             return sorted((_shown(a) for a in found), key=lambda a: (a.path, a.key))
@@ -354,8 +453,21 @@ class Searcher:
             in_file = self.backend.stored_by_file(os.path.abspath(id_or_path))
             found = in_file[0] if in_file else None
         if found is None:
+            found = self._by_id_prefix(id_or_path)
+        if found is None:
             raise ArticleNotFound(f"no article with id or path {id_or_path!r} in the index")
         return found
+
+    def _by_id_prefix(self, prefix: str):
+        """The article whose id begins with `prefix` (4 hex digits or more, as git takes a commit's);
+        an error when several do."""
+        if not (MIN_ID_PREFIX <= len(prefix) < ID_LENGTH and all(c in "0123456789abcdef" for c in prefix.lower())):
+            return None
+        by_prefix = wq.Prefix(F.ID, prefix.lower())
+        count = self.backend.count(by_prefix, 2)
+        if count > 1:
+            raise ArticleNotFound(f"the id prefix {prefix!r} is ambiguous: give more of its digits")
+        return self.backend.first_match(by_prefix) if count else None
 
 
 def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking = DEFAULT_RANKING) -> Searcher:
@@ -376,6 +488,14 @@ def _shown(article) -> ShownArticle:
 
 def _size(found) -> int:
     return len(found.hits) if isinstance(found, Candidates) else found
+
+
+def _restrict(*filters: wq.Query | None) -> wq.Query | None:
+    """Filters every matching article must pass (dates, paths), as one query."""
+    kept = [f for f in filters if f is not None]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else wq.And(kept)
 
 
 def _period(since: str | None, until: str | None) -> wq.Query | None:

@@ -15,7 +15,9 @@ from newsgrep.search.parse import parse_query
 from newsgrep.search.settings import Ranking
 from newsgrep.store.schema import ARTICLE_FIELDS, PASSAGE_FIELD
 
-_WORD = re.compile(r"(?<![\w:])(?P<word>[^\W\d_][\w'’.-]*)(?![\w:])")
+_WORD = re.compile(r"(?<![\w])(?P<word>[^\W\d_][\w'’.-]*)(?![\w:])")
+_FIELD_BEFORE = re.compile(r"(?<![\w.])(\w+):$")
+CORRECTED_FIELDS = ("title", "body")  # words after these (title:goverment) are corrected too
 _OPERATORS = {"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"}
 
 
@@ -30,7 +32,8 @@ def suggestion(query: str, backend: Backend, found: int, ranking: Ranking) -> st
         pieces.append([query[at : match.start()]])
         at = match.end()
         options = [word]
-        if word not in _OPERATORS and not _quoted(query, match.start()):
+        field = _FIELD_BEFORE.search(query[: match.start()])
+        if word not in _OPERATORS and (field is None or field.group(1) in CORRECTED_FIELDS):  # phrases too
             stems = [t.text for t in analyzer(word)]
             if len(stems) == 1 and _rare(backend, stems[0]):
                 options = _candidates(word, stems[0], backend) or [word]
@@ -46,10 +49,6 @@ def suggestion(query: str, backend: Backend, found: int, ranking: Ranking) -> st
         if count > best_count and text != query:
             best, best_count = text, count
     return best
-
-
-def _quoted(query: str, position: int) -> bool:
-    return query[:position].count('"') % 2 == 1
 
 
 def _rare(backend: Backend, stem: str) -> bool:

@@ -8,8 +8,11 @@ PERIODS = ("day", "month", "year")
 MAX_BUCKETS = 1000
 
 
-def count_periods(dates: list[dt.datetime | None], by: str) -> tuple[list[tuple[str, int]], int]:
-    """(every period from the first date's to the last's with its count, how many had no date)."""
+def count_periods(
+    dates: list[dt.datetime | None], by: str, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> tuple[list[tuple[str, int]], int]:
+    """(every period from the first date's to the last's with its count, how many had no date); with
+    `start`/`end` (--since/--until), from the period of `start` to that of `end`, empty ones included."""
     buckets: dict[str, int] = {}
     undated = 0
     for when in dates:
@@ -18,6 +21,10 @@ def count_periods(dates: list[dt.datetime | None], by: str) -> tuple[list[tuple[
             continue
         label = _label(when, by)
         buckets[label] = buckets.get(label, 0) + 1
+    if buckets:
+        for bound in (start, end):
+            if bound is not None and bound.year > 1 and bound.year < 9999:
+                buckets.setdefault(_label(bound, by), 0)
     return _filled(buckets, by), undated
 
 

@@ -28,7 +28,18 @@ def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
     assert [hit["rank"] for hit in lines] == list(range(1, len(lines) + 1)) and len(lines) == 2
     assert (summary["total"], summary["shown"], summary["estimated"], summary["fallback"]) == (2, 2, False, False)
     for hit in lines:
-        assert set(hit) == {"rank", "score", "id", "path", "title", "date", "source", "passages", "duplicates"}
+        assert set(hit) == {
+            "rank",
+            "score",
+            "id",
+            "path",
+            "title",
+            "title_highlights",
+            "date",
+            "source",
+            "passages",
+            "duplicates",
+        }
         for passage in hit["passages"]:
             assert passage["highlights"]
             for start, end in passage["highlights"]:

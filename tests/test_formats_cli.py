@@ -145,7 +145,7 @@ def test_without_the_documents_extra_the_files_are_named_once(tmp_path, arts):
     done = run_cli("index", str(news), "--index", str(index), env=env)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "newsgrep: install newsgrep[documents] to read 2 .pdf and 1 .docx files\n"
-    assert "1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 1 articles" in done.stdout
+    assert "1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 1 article in" in done.stdout
     done = run_cli("index", "--index", str(index), "--json", env=env)
     assert json.loads(done.stdout)["missing_extras"] == [
         {

@@ -25,7 +25,9 @@ SCHEMA = build_schema()
         ("date:notadate", "cannot read a date"),
         ("date:2009-13-45", "cannot read a date"),
         ("   ", "empty query"),
-        ("the of and", "no words"),
+        ("title:", "title: needs a word"),
+        ("cartel title: ", "title: needs a word"),
+        ("path:", "path: needs a folder"),
         ("x" * 3000, "too long"),
     ],
 )

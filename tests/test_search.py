@@ -88,7 +88,18 @@ def test_limit_and_json_shape(built):
     result = search("the government", built, limit=3, passages=1)
     assert len(result.hits) == 3 and result.total > 3
     record = result.hits[0].to_dict()
-    assert list(record) == ["rank", "score", "id", "path", "title", "date", "source", "passages", "duplicates"]
+    assert list(record) == [
+        "rank",
+        "score",
+        "id",
+        "path",
+        "title",
+        "title_highlights",
+        "date",
+        "source",
+        "passages",
+        "duplicates",
+    ]
     assert set(record["passages"][0]) == {"text", "highlights"}
 
 

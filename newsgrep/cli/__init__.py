@@ -59,26 +59,48 @@ color_option = click.option(
     show_default=True,
     help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
 )
+pager_option = click.option(
+    "--pager/--no-pager",
+    default=True,
+    show_default=True,
+    help="On a terminal, page output taller than it ($NEWSGREP_PAGER, $PAGER, else less -FRX).",
+)
 
 
-def printer(as_json: bool = False, color: str = "never"):
-    """The printer a command's options ask for (newsgrep.render)."""
+def printer(as_json: bool = False, color: str = "never", **human):
+    """The printer a command's options ask for (newsgrep.render), wrapping at the terminal's width."""
     from newsgrep.render import printer as make_printer
-    from newsgrep.render.text import use_color
+    from newsgrep.render.text import terminal_width, use_color
 
-    return make_printer(as_json, use_color(color, sys.stdout))
+    return make_printer(as_json, use_color(color, sys.stdout), width=terminal_width(sys.stdout), **human)
 
 
-@click.group(cls=NewsgrepGroup, context_settings={"help_option_names": ["-h", "--help"]})
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
+
+
+@click.group(cls=NewsgrepGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="newsgrep")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Search folders of news articles: ranked passages, highlighted matches, incremental reindexing.
 
     \b
       newsgrep index corpus/            build or update the index
       newsgrep search 'drug cartel'     ranked passages, matches highlighted
+      newsgrep search mourinho news/    ... in the articles under news/
       newsgrep stats                    what is indexed
+
+    Defaults for options come from ~/.config/newsgrep/config.toml and a
+    .newsgrep.toml beside the index. Shell completion:
+    eval "$(_NEWSGREP_COMPLETE=bash_source newsgrep)" (zsh_source, fish_source).
     """
+    from newsgrep.config import default_map
+
+    commands = {
+        name: [p.name for p in command.params if p.name and isinstance(p, click.Option)]
+        for name, command in cli.commands.items()
+    }
+    ctx.default_map = default_map(commands)
 
 
 def load_commands() -> click.Group:
@@ -87,6 +109,7 @@ def load_commands() -> click.Group:
         check,
         eval,
         index,
+        roots,
         search,
         serve,
         show,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
@@ -35,12 +34,20 @@ from newsgrep.cli import cli, index_option, printer
 def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every, jobs):
     """Index PATHS (folders or files of articles), or re-scan the folders the index remembers.
 
-    Only new, changed and removed files are touched. Files that cannot be read are reported and
-    skipped. With no PATHS and no index yet, the bundled ./corpus is indexed.
+    Only new, changed and removed files are touched. Files that cannot be read are
+    reported and skipped, files of formats newsgrep does not read counted by
+    extension. With no PATHS and no index yet, the bundled ./corpus is indexed.
+    An index found in a parent folder is used (and named on stderr).
     """
     from newsgrep.indexer.build import build_index
+    from newsgrep.render import notes
+    from newsgrep.render.progress import ProgressBar
+    from newsgrep.store.layout import index_found_above
 
-    with _progress(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
+    above = index_found_above(index_dir)
+    if above is not None and not quiet:
+        notes.index_above(str(above))
+    with ProgressBar(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
         report = build_index(
             list(paths) or None,
             index_dir,
@@ -51,29 +58,3 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
             processes=jobs,
         )
     printer(as_json).index_report(report, quiet=quiet)
-
-
-class _progress:
-    """A progress bar on stderr, created when the first file is done (the total is known then)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar: Any = None
-        self.shown = 0
-
-    def __enter__(self):
-        return self.update if self.enabled else None
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < 50:
-                return
-            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-        return False

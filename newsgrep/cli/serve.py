@@ -30,11 +30,12 @@ from newsgrep.cli import cli, index_option
 def serve_command(index_dir, host, port, token, open_browser):
     """Serve a page for searching and reading the index in a web browser, on http://127.0.0.1:8765/.
 
-    \b
-    The page takes the query syntax and options of `newsgrep search`, shows the ranked stories with
-    their passages, the query's timeline and counts per source (click a bar to narrow), and each
-    article as indexed with similar stories. It only reads: the index, and the indexed files under
-    the index's roots. New commits (`newsgrep index`, `watch`) show without a restart. Ctrl-C stops.
+    The page takes the query syntax and options of `newsgrep search`, shows the
+    ranked stories with their passages, the query's timeline and counts per
+    source (click a bar to narrow), and each article as indexed with similar
+    stories. It only reads: the index, and the indexed files under the index's
+    roots. New commits (`newsgrep index`, `watch`) show without a restart.
+    Ctrl-C stops.
     """
     from newsgrep.render.text import display_path
     from newsgrep.web.server import access, start

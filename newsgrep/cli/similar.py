@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsgrep.cli import cli, color_option, index_option, printer
+from newsgrep.cli import cli, color_option, index_option, pager_option, printer
 
 
 @cli.command("similar")
@@ -18,12 +18,16 @@ from newsgrep.cli import cli, color_option, index_option, printer
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article, as `search --json`.")
 @color_option
-def similar_command(article, index_dir, limit, passages, as_json, color):
-    """Articles like ARTICLE (an id from search results, or a file's path): the same story or topic,
-    near-duplicates first (marked "copy"). Exit status: 0 found, 1 none, 2 error."""
+@pager_option
+def similar_command(article, index_dir, limit, passages, as_json, color, pager):
+    """Articles like ARTICLE (an id from search results, or its first digits,
+    or a file's path): the same story or topic, near-duplicates first (marked
+    "copy"). Exit status: 0 found, 1 none, 2 error."""
+    from newsgrep.render.pager import paged
     from newsgrep.search.searcher import open_index
 
     with open_index(index_dir) as searcher:
         result = searcher.similar(article, limit=limit, passages=passages)
-    printer(as_json, color).search(result)
+    with paged(pager and not as_json):
+        printer(as_json, color).search(result)
     sys.exit(0 if result.hits else 1)

@@ -15,11 +15,19 @@ if TYPE_CHECKING:
     from newsgrep.indexer.report import IndexReport
     from newsgrep.search.evaluate import Evaluation
     from newsgrep.search.results import SearchResult, ShownArticle, Timeline
-    from newsgrep.store.stats import IndexStats
+    from newsgrep.store.stats import IndexStats, RootInfo
 
 
 class Printer(Protocol):
     def search(self, result: SearchResult) -> None: ...
+
+    def files(self, paths: list[str]) -> None: ...
+
+    def count(self, count: int) -> None: ...
+
+    def vimgrep(self, result: SearchResult) -> None: ...
+
+    def roots(self, roots: list[RootInfo]) -> None: ...
 
     def articles(self, articles: list[ShownArticle]) -> None: ...
 
@@ -36,11 +44,12 @@ class Printer(Protocol):
     def evaluation(self, evaluation: Evaluation, per_query: bool = False) -> None: ...
 
 
-def printer(as_json: bool = False, color: bool = False) -> Printer:
+def printer(as_json: bool = False, color: bool = False, **human) -> Printer:
+    """JSON lines, or the human printer (with its options: `plain`, `width`, `passage_chars`)."""
     if as_json:
         from newsgrep.render.json_lines import JsonLines
 
         return JsonLines()
     from newsgrep.render.terminal import Human
 
-    return Human(color)
+    return Human(color, **human)

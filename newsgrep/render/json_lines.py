@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from newsgrep.indexer.report import IndexReport
     from newsgrep.search.evaluate import Evaluation
     from newsgrep.search.results import SearchResult, ShownArticle, Timeline
-    from newsgrep.store.stats import IndexStats
+    from newsgrep.store.stats import IndexStats, RootInfo
 
 
 def search_records(result: SearchResult) -> Iterator[dict]:
@@ -46,6 +46,20 @@ class JsonLines:
         notes.query_notes(result)
         for record in search_records(result):
             _line(record)
+
+    def files(self, paths: list[str]) -> None:
+        for path in paths:
+            _line({"path": path})
+
+    def count(self, count: int) -> None:
+        _line({"count": count})
+
+    def vimgrep(self, result: SearchResult) -> None:
+        self.search(result)  # the passages carry "line" and "column"
+
+    def roots(self, roots: list[RootInfo]) -> None:
+        for root in roots:
+            _line(root.to_dict())
 
     def articles(self, articles: list[ShownArticle]) -> None:
         for article in articles:

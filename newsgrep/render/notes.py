@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import click
@@ -21,6 +22,11 @@ def say(message: str) -> None:
 
 
 def query_notes(result: SearchResult) -> None:
+    if result.corrected_from:
+        say(
+            f"showing results for {result.query!r}: {result.corrected_from!r} matched only other words of its stem"
+            " (quote a word to search it uncorrected)"
+        )
     if result.fallback:
         say(fallback_note(result))
     if result.suggestion:
@@ -53,5 +59,19 @@ def skips(found: list[Skip], shown: int | None = SKIPS_SHOWN) -> None:
 def index_notes(report: IndexReport, shown: int | None = SKIPS_SHOWN) -> None:
     """What both printers say on stderr after an indexing run: skips, then each missing extra once."""
     skips(report.skips, shown)
+    ignored(report.ignored)
     for note in report.extra_notes():
         say(note)
+
+
+def ignored(counts: Mapping[str, int]) -> None:
+    """Files of formats newsgrep does not read, by extension: "ignored: 3 .docx, 1 .pdf"."""
+    if counts:
+        listed = ", ".join(
+            f"{count:,} {kind}" for kind, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        say(f"ignored (formats newsgrep does not read): {listed}")
+
+
+def index_above(path: str) -> None:
+    say(f"using the index at {display_path(path)}, found in a parent folder (--index DIR for another)")

@@ -1,5 +1,6 @@
 """The human printer: results as text for people, colour on a terminal only (NO_COLOR honoured);
-without colour, matches are marked **like this**."""
+without colour, matches are marked **like this** (or not at all: `plain`). Passages and headlines are
+wrapped at the terminal's width (`width`) at word boundaries, continuation lines indented."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from newsgrep.render import notes
-from newsgrep.render.text import display_path, printable
+from newsgrep.render.text import display_path, plural, printable, process_seconds
+from newsgrep.render.wrap import wrap_marked
 from newsgrep.search.results import format_date
 
 if TYPE_CHECKING:
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from newsgrep.indexer.report import IndexReport
     from newsgrep.search.evaluate import Evaluation, QueryScores
     from newsgrep.search.results import Hit, PassageMatch, SearchResult, ShownArticle, Timeline
-    from newsgrep.store.stats import IndexStats
+    from newsgrep.store.stats import IndexStats, RootInfo
 
 SHOWN_CHARS = 320  # a longer passage is trimmed around its first matches
 BAR_WIDTH = 40  # timeline bars
@@ -35,9 +37,17 @@ _MEASURES = (("nDCG@10", "ndcg10"), ("MAP", "map"), ("P@10", "p10"), ("R@100", "
 _QUERY_MEASURES = (("nDCG@10", "ndcg10"), ("AP", "ap"), ("P@10", "p10"), ("R@100", "r100"))
 
 
+INDENT = "   "
+
+
 class Human:
-    def __init__(self, color: bool = False):
-        self.color = color
+    def __init__(
+        self, color: bool = False, *, plain: bool = False, width: int | None = None, passage_chars: int = SHOWN_CHARS
+    ):
+        self.color = color and not plain
+        self.plain = plain  # no marks at all
+        self.width = width  # wrap at this many columns (None: one line per passage)
+        self.passage_chars = passage_chars
 
     def _echo(self, text: str = "") -> None:
         click.echo(text, color=self.color)
@@ -56,24 +66,70 @@ class Human:
             self._hit(hit)
         shown = len(result.hits)
         if shown:
-            noun = "article" if result.total == 1 else "articles"
-            about = "about " if result.estimated else ""
-            self._echo(
-                self._style(
-                    f"{shown} of {about}{result.total:,} matching {noun} shown ({result.seconds:.3f} s)", dim=True
-                )
-            )
+            for line in wrap_marked(_footer(result), [], self.width, "", _unmarked):
+                self._echo(self._style(line, dim=True))
+        elif result.offset and result.total:
+            notes.say(f"no more matches: {result.total:,} in all, --offset {result.offset}")
         else:
-            notes.say(f"no article matches {result.query!r}")
+            notes.say(f"no article matches {result.query!r}{_building(result)}")
+
+    def files(self, paths: list[str]) -> None:
+        """`search -l`: one path a line."""
+        for path in paths:
+            self._echo(printable(display_path(path)))
+
+    def count(self, count: int) -> None:
+        """`search -c`."""
+        self._echo(str(count))
+
+    def vimgrep(self, result: SearchResult) -> None:
+        """`search --vimgrep`: `path:line:column:passage` for each shown passage."""
+        notes.query_notes(result)
+        for hit in result.hits:
+            for passage in hit.passages:
+                place = passage.place
+                line, column = (place.line, place.column) if place else (1, 1)
+                start, end = _window(passage.text, passage.highlights, self.passage_chars)
+                self._echo(f"{printable(display_path(hit.path))}:{line}:{column}:{_flat(passage.text[start:end])}")
+
+    def _mark(self, word: str, opens: bool = True, closes: bool = True) -> str:
+        if self.plain:
+            return word
+        if self.color:
+            return self._style(word, fg="red", bold=True)
+        return f"{'**' if opens else ''}{word}{'**' if closes else ''}"
+
+    def _lines(self, text: str, spans, first_indent: str = INDENT, mark=None) -> list[str]:
+        cells = 0 if (self.plain or self.color) else 2
+        return wrap_marked(text, spans, self.width, INDENT, mark or self._mark, first_indent, cells)
 
     def _hit(self, hit: Hit) -> None:
         style = self._style
-        copy = style(" [copy]", fg="cyan") if hit.near_duplicate else ""
-        self._echo(f"{style(f'{hit.rank}.', bold=True)} {style(printable(hit.title) or '(untitled)', bold=True)}{copy}")
+        number = f"{hit.rank}."
+        title = printable(hit.title) or "(untitled)"
+        spans = hit.title_highlights if hit.title else []
+
+        def title_mark(word: str, opens: bool, closes: bool) -> str:
+            marked = self._mark(word, opens, closes)
+            return style(marked, bold=True) if marked == word else marked
+
+        first = " " * (len(number) + 1)
+        lines = self._lines(title, spans, first_indent=first, mark=title_mark)
+        for i, line in enumerate(lines):  # the indents stay outside the styles
+            lead = first if i == 0 else INDENT
+            text = line[len(lead) :]
+            start = style(number, bold=True) + " " if i == 0 else lead
+            lines[i] = start + (text if spans else style(text, bold=True))
+        if hit.near_duplicate:
+            lines[-1] += style(" [copy]", fg="cyan")
+        for line in lines:
+            self._echo(line)
         meta = [format_date(hit.date), hit.source, display_path(hit.path, hit.key), f"id {hit.id}"]
-        self._echo("   " + style(" · ".join(printable(m) for m in meta if m), fg="magenta"))
+        for line in self._lines(" · ".join(printable(m) for m in meta if m), [], mark=_unmarked):
+            self._echo(style(line, fg="magenta"))
         for passage in hit.passages:
-            self._echo("   " + self._passage_line(passage))
+            for line in self._passage_lines(passage):
+                self._echo(line)
         if hit.duplicates:
             more = len(hit.duplicates)
             listed = "; ".join(
@@ -83,26 +139,16 @@ class Human:
                 for copy in hit.duplicates[:3]
             )
             rest = f"; and {more - 3} more" if more > 3 else ""
-            self._echo("   " + style(f"also in: {more} more ({printable(listed)}{rest})", fg="cyan"))
+            for line in self._lines(f"also in: {more} more ({printable(listed)}{rest})", [], mark=_unmarked):
+                self._echo(style(line, fg="cyan"))
         self._echo("")
 
-    def _passage_line(self, passage: PassageMatch) -> str:
+    def _passage_lines(self, passage: PassageMatch) -> list[str]:
         text, spans = passage.text, passage.highlights
-        start, end = _window(text, spans)
-        out = ["…"] if start > 0 else []
-        at = start
-        for s, e in spans:
-            s, e = max(s, start), min(e, end)
-            if s >= e:
-                continue
-            out.append(_flat(text[at:s]))
-            word = _flat(text[s:e])
-            out.append(self._style(word, fg="red", bold=True) if self.color else f"**{word}**")
-            at = e
-        out.append(_flat(text[at:end]))
-        if end < len(text):
-            out.append("…")
-        return "".join(out).strip()
+        start, end = _window(text, spans, self.passage_chars)
+        shown = ("…" if start > 0 else "") + printable(text[start:end]) + ("…" if end < len(text) else "")
+        shift = (1 if start > 0 else 0) - start
+        return self._lines(shown, [(s + shift, e + shift) for s, e in spans if e > start and s < end])
 
     # show ----------------------------------------------------------------------------------------------
     def articles(self, articles: list[ShownArticle]) -> None:
@@ -133,9 +179,20 @@ class Human:
             if count and not bar:
                 bar = "▏"
             self._echo(f"{label:<10} {bar} {count}")
-        self._echo(f"{timeline.total} matching articles, {timeline.undated} undated")
+        self._echo(f"{plural(timeline.total, 'matching article')}, {timeline.undated:,} undated")
 
     # index, watch --------------------------------------------------------------------------------------
+    def roots(self, roots: list[RootInfo]) -> None:
+        if not roots:
+            self._echo("no roots: `newsgrep index PATH` adds one")
+            return
+        shown = [printable(display_path(root.path)) for root in roots]
+        width = max(len(path) for path in shown)
+        for path, root in zip(shown, roots, strict=True):
+            missing = "  (missing: its articles are kept)" if not root.exists else ""
+            counts = f"{plural(root.articles, 'article')}, {plural(root.files, 'file')}"
+            self._echo(f"{path:<{width}}  {counts}{missing}")
+
     def index_report(self, report: IndexReport, quiet: bool = False) -> None:
         notes.index_notes(report)
         if quiet:
@@ -146,7 +203,7 @@ class Human:
             f"{f'{report.grown} grown, ' if report.grown else ''}"
             f"{report.removed} removed, {report.unchanged} unchanged, {report.skipped} skipped"
             f"{f', {report.refreshed} refreshed' if report.refreshed else ''}; "
-            f"{report.articles} articles in {display_path(report.index)} ({report.seconds:.1f} s)"
+            f"{plural(report.articles, 'article')} in {display_path(report.index)} ({report.seconds:.1f} s)"
         )
 
     def watch_report(self, report: IndexReport) -> None:
@@ -157,7 +214,7 @@ class Human:
             f"indexed: {report.added} added, {report.updated} updated, "
             f"{f'{report.grown} grown, ' if report.grown else ''}{report.removed} removed, "
             f"{report.unchanged} unchanged, {report.skipped} skipped, {report.deferred} still being written; "
-            f"{report.articles} articles ({report.seconds:.1f} s)"
+            f"{plural(report.articles, 'article')} ({report.seconds:.1f} s)"
         )
 
     # check, stats ----------------------------------------------------------------------------------------
@@ -172,7 +229,8 @@ class Human:
                     self._echo(f"  ... and {len(paths) - PATHS_SHOWN} more")
         state = "consistent" if report.ok else "NOT consistent"
         repaired = " after repair" if report.repaired else ""
-        self._echo(f"{display_path(report.index)}: {report.articles} articles, {report.files} files: {state}{repaired}")
+        counts = f"{plural(report.articles, 'article')}, {plural(report.files, 'file')}"
+        self._echo(f"{display_path(report.index)}: {counts}: {state}{repaired}")
 
     def stats(self, stats: IndexStats) -> None:
         rows = [
@@ -230,17 +288,39 @@ def _flat(text: str) -> str:
     return printable(_SPACE.sub(" ", text))
 
 
-def _window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
-    """The part of a passage to show: all of it if short, else SHOWN_CHARS around the first matches,
+def _unmarked(text: str, opens: bool = False, closes: bool = False) -> str:
+    return text
+
+
+def _footer(result: SearchResult) -> str:
+    shown, seconds = len(result.hits), f"{result.seconds:.3f} s"
+    waited = process_seconds()
+    timing = f"{waited:.2f} s; search {seconds}" if waited is not None else seconds
+    if result.similar_to:
+        return f"{plural(shown, 'similar article')} shown ({timing})"
+    about = "about " if result.estimated else ""
+    first = f"{result.offset + 1}-{result.offset + shown}" if result.offset else f"{shown}"
+    noun = "matching article" if result.total == 1 else "matching articles"
+    return f"{first} of {about}{result.total:,} {noun} shown ({timing}){_building(result)}"
+
+
+def _building(result: SearchResult) -> str:
+    return (
+        "; the index is still being built (its first build): more may match when it is done" if result.building else ""
+    )
+
+
+def _window(text: str, spans: list[tuple[int, int]], chars: int = SHOWN_CHARS) -> tuple[int, int]:
+    """The part of a passage to show: all of it if short, else `chars` around the first matches,
     cut at spaces."""
-    if len(text) <= SHOWN_CHARS:
+    if len(text) <= chars:
         return 0, len(text)
     first = spans[0][0] if spans else 0
-    start = max(0, first - SHOWN_CHARS // 4)
+    start = max(0, first - chars // 4)
     if start > 0:
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < first else start
-    end = min(len(text), start + SHOWN_CHARS)
+    end = min(len(text), start + chars)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end

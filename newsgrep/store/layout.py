@@ -4,6 +4,7 @@
       FORMAT              {"format": ..., "schema": ...}: refused with a hint to rebuild if it differs
       CURRENT             the name of the live generation, replaced atomically
       lock                held (flock) by the one process writing; holds its pid and command
+      BUILDING            there during the first build (searches meanwhile say so)
       gen-000001/whoosh/  the Whoosh index
       gen-000001/manifest.sqlite3   roots and indexed files (see newsgrep.store.manifest)
 
@@ -28,6 +29,7 @@ DEFAULT_DIRNAME = ".newsgrep"
 FORMAT = 1
 WHOOSH = "whoosh"  # a generation's Whoosh index folder
 MANIFEST = "manifest.sqlite3"  # a generation's manifest
+BUILDING = "BUILDING"  # there while a first build runs: searches say their results may be partial
 
 
 def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -44,6 +46,15 @@ def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
         if (candidate / "CURRENT").is_file():
             return candidate
     return here / DEFAULT_DIRNAME
+
+
+def index_found_above(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The index that commands run here would use when it was found in a parent folder of this one (not
+    given with --index or $NEWSGREP_INDEX, not ./.newsgrep), else None: `newsgrep index` says so."""
+    if explicit or os.environ.get("NEWSGREP_INDEX"):
+        return None
+    found = resolve_index_dir()
+    return found if found.parent != Path.cwd() else None
 
 
 def _format_record() -> dict:
@@ -77,6 +88,31 @@ class IndexDir:
                 f"the index at {self.path} was written by an incompatible version of newsgrep "
                 f"(format {found}, this version reads {_format_record()}): run `newsgrep index --rebuild`"
             )
+
+    def building(self) -> bool:
+        """Whether the index is in its first build (its BUILDING mark is there and its writer runs:
+        a first build that died leaves the mark, and a lock nobody holds)."""
+        if not (self.path / BUILDING).exists():
+            return False
+        try:
+            fd = os.open(self.path / "lock", os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def mark_building(self, building: bool) -> None:
+        """Sets or clears the mark of a first build (the writer holds the lock)."""
+        mark = self.path / BUILDING
+        if building:
+            mark.touch()
+        else:
+            mark.unlink(missing_ok=True)
 
     def current(self, check: bool = True) -> Path:
         """The live generation's directory (`check`: refuse an index of another format)."""

@@ -125,6 +125,16 @@ class Manifest:
             " COALESCE(SUM(articles), 0), COALESCE(SUM(passages), 0) FROM files"
         ).fetchone()
 
+    def counts_under(self, root: str) -> tuple[int, int]:
+        """(files indexed, articles) of the files at or under `root` (by path: a file's recorded root may
+        be a folder that a later root took in)."""
+        folder = root.rstrip("/") + "/"
+        return self.db.execute(
+            "SELECT COUNT(*) FILTER (WHERE skipped IS NULL), COALESCE(SUM(articles), 0) FROM files"
+            " WHERE path = ? OR substr(path, 1, ?) = ?",
+            (root, len(folder), folder),
+        ).fetchone()
+
     # learnt furniture (see newsgrep.indexer.learnt_furniture) ---------------------------------------
     def furniture_counts(self, site: str) -> dict[int, int]:
         return dict(self.db.execute("SELECT key, count FROM furniture WHERE site = ?", (site,)))

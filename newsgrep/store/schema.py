@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from newsgrep.store.analysis import name_analyzer, news_analyzer
+from newsgrep.store.analysis import ContentLengthPositions, name_analyzer, news_analyzer
 
 # Bump when the schema, the analyzer or the meaning of a stored field changes: older indexes are then
 # refused with a hint to rebuild instead of giving wrong answers.
-SCHEMA_VERSION = 9  # 8: `url`; 9: `crawled`
+# 8: an article's URL stored; 9: stop words indexed (with positions), lengths without them, file column,
+# folders; 10: `crawled`
+SCHEMA_VERSION = 10
 
 STORED_KEY_TERMS = 40  # an article's most frequent stems stored with it (story likeness at search time)
 
@@ -27,7 +30,8 @@ class F:
     """Field names."""
 
     ID = "id"
-    FILE = "file"  # the file's absolute path, indexed: a file's articles are deleted together
+    FILE = "file"  # the file's absolute path, indexed (a file's articles are deleted together) and a column
+    FOLDERS = "folders"  # the folders the file lies in, each a term ("/home/me/news", "/home/me", ...)
     TITLE = "title"
     BODY = "body"  # indexed from its words (the headline's first); stored as the body's text
     PASSAGES = "passages"  # StoredPassage tuples
@@ -52,10 +56,11 @@ PASSAGE_FIELD = F.BODY  # passages are scored from the body's positions
 
 def build_schema() -> Schema:
     analyzer = news_analyzer()
-    return Schema(
+    schema = Schema(
         **{
             F.ID: ID(stored=True, unique=True),
-            F.FILE: ID(stored=True),
+            F.FILE: ID(stored=True, sortable=True),  # a column too: globs filter by reading it
+            F.FOLDERS: ID,  # every folder the file lies in: `search QUERY FOLDER` is one posting list
             F.TITLE: TEXT(analyzer=analyzer, stored=True, phrase=True),
             F.BODY: TEXT(analyzer=analyzer, stored=True, phrase=True),
             F.PASSAGES: STORED,
@@ -70,6 +75,9 @@ def build_schema() -> Schema:
             F.CRAWLED: DATETIME(stored=True),
         }
     )
+    for name in ARTICLE_FIELDS:  # lengths without stop words (see ContentLengthPositions)
+        schema[name].format = ContentLengthPositions(field_boost=schema[name].format.field_boost)
+    return schema
 
 
 def article_id(path: str, key: str = "") -> str:
@@ -78,8 +86,9 @@ def article_id(path: str, key: str = "") -> str:
 
 
 class StoredPassage(NamedTuple):
-    """A passage as stored with its article (a plain tuple on disk): a character span of the stored body
-    and the range of token positions the body's index gives its words."""
+    """A passage as stored with its article (a plain tuple on disk): a character span of the stored body,
+    the token position of its first word in the body's index (its words run to the next passage's
+    first), and its length in words that are not stop words (what BM25 normalises by)."""
 
     start: int
     end: int
@@ -148,6 +157,7 @@ def document_fields(
         F.ID: article_id,
         F.TERMS: terms,
         F.FILE: file,
+        F.FOLDERS: folders_of(file),
         F.TITLE: title if titled else "",
         F.BODY: words,  # already analyzed: Whoosh indexes a list of words as they are
         "_stored_" + F.BODY: body,
@@ -169,3 +179,13 @@ def document_fields(
     if crawled is not None:
         fields[F.CRAWLED] = crawled
     return fields
+
+
+def folders_of(path: str) -> list[str]:
+    """The folders a file lies in, innermost first, without a trailing separator ("/" itself left out)."""
+    folders = []
+    folder = os.path.dirname(path)
+    while folder and folder != os.path.dirname(folder):
+        folders.append(folder)
+        folder = os.path.dirname(folder)
+    return folders

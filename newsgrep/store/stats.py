@@ -1,4 +1,5 @@
-"""What an index holds: article and passage counts, roots, size on disk, last update."""
+"""What an index holds: article and passage counts, roots (with their own counts), size on disk, last
+update."""
 
 from __future__ import annotations
 
@@ -42,3 +43,27 @@ def index_stats(index_dir=None) -> IndexStats:
     size += sum(os.path.getsize(p) for p in gen.glob(index.manifest_path(gen).name + "*"))
     when = dt.datetime.fromtimestamp(updated, dt.UTC).isoformat(timespec="seconds") if updated else None
     return IndexStats(str(index.path), articles, passages, roots, size, when, files, skipped, segments)
+
+
+@dataclass
+class RootInfo:
+    """A folder (or file) the index covers, as `newsgrep roots` lists it."""
+
+    path: str
+    files: int
+    articles: int
+    exists: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def index_roots(index_dir=None) -> list[RootInfo]:
+    """The index's roots with the files and articles indexed from each."""
+    index = IndexDir(resolve_index_dir(index_dir))
+    with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
+        found = []
+        for root in manifest.roots():
+            files, articles = manifest.counts_under(root)
+            found.append(RootInfo(root, files, articles, os.path.exists(root)))
+        return found
