@@ -3,8 +3,8 @@
 Finds files not indexed (missing), changed since they were indexed (stale), articles whose file the
 manifest does not know or that is gone (extra), files whose article count differs between manifest
 and index (mismatched), ids indexed twice (duplicates) and segments that cannot be read (damaged).
-Repair deletes the documents of every file in doubt, forgets them in the manifest and re-indexes
-them; a damaged index is rebuilt.
+Repair marks every file in doubt to be read again (in one manifest transaction: a repair killed at any
+point leaves them marked) and re-indexes them; a damaged index is rebuilt.
 """
 
 from __future__ import annotations
@@ -124,23 +124,17 @@ def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
                     doubtful.add(searcher.stored_fields(docnum).get(F.FILE, ""))
     if doubtful:
         with index.lock(wait):
-            ix = index.open_whoosh()
-            writer = ix.writer(compound=False)
-            for path in doubtful:
-                writer.delete_by_term(F.FILE, path)
-            writer.commit()
             with Manifest(index.manifest_path()) as manifest:
-                for path in doubtful:
-                    for site, keys in manifest.file_keys(path):
-                        _forget_keys(manifest, site, keys)
-                manifest.apply([], sorted(doubtful))
+                known = set(manifest.stamps())
+                unknown = sorted(doubtful - known)
+                if unknown:  # articles of files the manifest never recorded: nothing to forget
+                    ix = index.open_whoosh()
+                    writer = ix.writer(compound=False)
+                    for path in unknown:
+                        writer.delete_by_term(F.FILE, path)
+                    writer.commit()
+                # The others are marked to be read again, in one transaction: the next run replaces their
+                # articles (deleting and adding in one Whoosh commit, then recording them), so a repair
+                # killed at any point leaves them marked, and the next `newsgrep index` restores them.
+                manifest.mark_unread(sorted(doubtful & known))
     build_index(None, index.path, wait=wait)
-
-
-def _forget_keys(manifest: Manifest, site: str, keys: list[int]) -> None:
-    counts = manifest.furniture_counts(site)
-    changed = {}
-    for key in keys:
-        counts[key] = max(0, counts.get(key, 0) - 1)
-        changed[(site, key)] = counts[key]
-    manifest.apply([], [], furniture=changed)

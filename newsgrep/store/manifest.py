@@ -184,6 +184,15 @@ class Manifest:
                 found.setdefault(mine, []).append(other)
         return {i: sorted(others) for i, others in found.items()}
 
+    def mark_unread(self, paths: list[str]) -> None:
+        """Marks files to be read again and their articles replaced by the next run (`check --repair`), in
+        one transaction: their stamps and digests no longer match any file."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE files SET mtime_ns = -1, digest = '', resume = NULL WHERE path = ?", [(p,) for p in paths]
+            )
+
     # one transaction per Whoosh commit ---------------------------------------------------------------
     def apply(
         self,
