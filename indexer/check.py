@@ -68,7 +68,7 @@ def _inspect(index: IndexDir) -> CheckReport:
                 pass
     except Exception as exc:  # noqa: BLE001 - any failure to read a segment is damage to report
         report.damaged.append(f"{type(exc).__name__}: {exc}")
-    with Manifest(index.manifest_path(gen)) as manifest:
+    with Manifest(index.manifest_path(gen), readonly=True) as manifest:
         known = manifest.files()
         roots = manifest.roots()
     on_disk: dict[str, SourceFile] = {}

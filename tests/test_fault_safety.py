@@ -71,3 +71,96 @@ def test_a_check_repair_killed_at_its_commit_loses_no_article(corpus, tmp_path):
     assert done.returncode == 0, done.stderr
     assert _articles(index_dir) == everything
     assert check_index(index_dir).ok
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1.5 MB filesystem of its own (tmpfs), or a clean skip where this process cannot mount one."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode:
+        pytest.skip(f"cannot mount a small filesystem here (needs root): {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _remount(mount, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(mount)], check=True, capture_output=True)
+
+
+def _used_kb(mount) -> int:
+    import os
+
+    stat = os.statvfs(mount)
+    return (stat.f_blocks - stat.f_bfree) * stat.f_frsize // 1024
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_full_disk_is_one_line_keeps_the_last_commit_and_frees_what_it_wrote(corpus, small_disk, processes):
+    from tests.conftest import CORPUS
+
+    index_dir = small_disk / "ix"
+    assert run_cli("index", str(corpus), "--index", str(index_dir), "-q").returncode == 0
+    before, used = _articles(index_dir), _used_kb(small_disk)
+
+    done = run_cli("index", str(CORPUS / "wikinews"), "--index", str(index_dir), "-j", processes)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "disk full while writing" in done.stderr, done.stderr
+    assert _articles(index_dir) == before
+    assert _used_kb(small_disk) < used + 200, "the failed commit's files were left on the full disk"
+    for command in (["search", "okapi OR the"], ["stats"], ["check"]):
+        ran = run_cli(*command, "--index", str(index_dir))
+        assert ran.returncode in (0, 1), (command, ran.stderr)
+        assert "error" not in ran.stderr
+
+    _remount(small_disk, "size=64m")
+    done = run_cli("index", "--index", str(index_dir), "-q", "-j", processes)
+    assert done.returncode == 0, done.stderr
+    assert check_index(index_dir).ok
+    assert len(_articles(index_dir)) == len(before) + 200
+
+
+def test_a_read_only_index_is_searched_and_a_write_is_refused_in_one_line(corpus, small_disk):
+    index_dir = small_disk / "ix"
+    assert run_cli("index", str(corpus), "--index", str(index_dir), "-q").returncode == 0
+    _remount(small_disk, "ro")
+    try:
+        seed = sorted((corpus / "seeds").iterdir())[0]
+        for command in (["search", "the"], ["stats"], ["check"], ["roots"], ["show", str(seed)]):
+            ran = run_cli(*command, "--index", str(index_dir))
+            assert ran.returncode in (0, 1), (command, ran.stderr)
+        assert "consistent" in run_cli("check", "--index", str(index_dir)).stdout
+        done = run_cli("index", str(corpus), "--index", str(index_dir))
+        assert done.returncode == 2
+        assert done.stderr.strip().count("\n") == 0 and "cannot write" in done.stderr, done.stderr
+        assert "internal error" not in done.stderr
+    finally:
+        _remount(small_disk, "rw")
+
+
+def test_indexing_workers_do_not_hold_the_index_lock(tmp_path):
+    import os
+
+    from tests.conftest import CORPUS
+
+    index_dir = tmp_path / "ix"
+    process = _start("index", str(CORPUS / "wikinews"), "--index", str(index_dir), "-j", "2", "-q")
+    try:
+        lock = str(index_dir / "lock")
+        deadline, workers = time.monotonic() + 60, []
+        while time.monotonic() < deadline and process.poll() is None and not workers:
+            children = f"/proc/{process.pid}/task/{process.pid}/children"
+            workers = open(children).read().split() if os.path.exists(children) else []
+            time.sleep(0.01)
+        assert workers, "no worker process was seen"
+        holders = []
+        for pid in workers:
+            try:
+                fds = os.listdir(f"/proc/{pid}/fd")
+                holders += [pid for fd in fds if os.readlink(f"/proc/{pid}/fd/{fd}") == lock]
+            except OSError:
+                continue  # the worker ended meanwhile
+        assert not holders, f"workers {holders} hold the parent's lock"
+    finally:
+        process.wait(timeout=120)
