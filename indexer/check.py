@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from newsgrep import formats
 from newsgrep.indexer import sources
+from newsgrep.indexer.plan import under
 from newsgrep.indexer.records import SourceFile
 from newsgrep.store.layout import IndexDir, resolve_index_dir
 from newsgrep.store.manifest import Manifest
@@ -72,13 +73,14 @@ def _inspect(index: IndexDir) -> CheckReport:
         known = manifest.files()
         roots = manifest.roots()
     on_disk: dict[str, SourceFile] = {}
+    unlisted: list[str] = []  # folders that could not be listed: what is under them is not extra
     for root in roots:
         if os.path.exists(root):
-            on_disk.update((s.path, s) for s in sources.find_files(root, []))
+            on_disk.update((s.path, s) for s in sources.find_files(root, [], unlisted=unlisted))
     live_roots = [r for r in roots if os.path.exists(r)]
 
     def under_live_root(path: str) -> bool:
-        return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in live_roots)
+        return under(path, live_roots) and not under(path, unlisted)
 
     report.articles, report.files = sum(ids.values()), len(known)
     report.missing = sorted(p for p in on_disk if p not in known and _indexable(p))

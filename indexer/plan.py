@@ -74,12 +74,13 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
     found: dict[str, SourceFile] = {}
     scanned_roots = []
     skips: list[Skip] = []
+    unlisted: list[str] = []  # folders that could not be listed: their files are not gone
     for root in roots:
         if not os.path.exists(root):
             skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
             continue
         scanned_roots.append(root)
-        for source in sources.find_files(root, skips, report.ignored):
+        for source in sources.find_files(root, skips, report.ignored, unlisted):
             found.setdefault(source.path, source)
     report.skip(*skips)
 
@@ -96,6 +97,12 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             changed.append(source)
     # gone: files no longer under a root that could be scanned (or no longer article files), and files under
     # no root at all (their root was forgotten: `newsgrep roots --forget`)
-    gone = [path for path in known if path not in found and (under(path, scanned_roots) or not under(path, roots))]
+    gone = [
+        path
+        for path in known
+        if path not in found
+        and (under(path, scanned_roots) or not under(path, roots))
+        and not (unlisted and under(path, unlisted))
+    ]
     previous = manifest.entries([source.path for source in changed if source.path in known])
     return Plan(found, gone, [Planned(source, previous.get(source.path)) for source in changed])

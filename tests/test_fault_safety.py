@@ -164,3 +164,33 @@ def test_indexing_workers_do_not_hold_the_index_lock(tmp_path):
         assert not holders, f"workers {holders} hold the parent's lock"
     finally:
         process.wait(timeout=120)
+
+
+def _without_root_powers(*args: str) -> subprocess.CompletedProcess:
+    """`newsgrep ARGS` as root without the power to read what permissions forbid (as any other user)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root and setpriv to take a folder's permissions away from the test")
+    command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m", "newsgrep", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_a_folder_that_cannot_be_listed_keeps_its_articles(corpus, tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index([str(corpus)], index_dir)
+    everything = _articles(index_dir)
+    locked = corpus / "wikinews"
+    locked.chmod(0)
+    try:
+        done = _without_root_powers("index", "--index", str(index_dir))
+        assert done.returncode == 0, done.stderr
+        assert _articles(index_dir) == everything
+        assert "cannot list folder" in done.stderr and "kept" in done.stderr
+        checked = _without_root_powers("check", "--index", str(index_dir), "--json")
+        assert '"extra": []' in checked.stdout, checked.stdout
+    finally:
+        locked.chmod(0o755)
+    assert run_cli("index", "--index", str(index_dir), "-q").returncode == 0
+    assert _articles(index_dir) == everything and check_index(index_dir).ok

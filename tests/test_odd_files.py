@@ -1,0 +1,18 @@
+"""Files that are not articles at all, met while scanning: each is a reported skip with its reason."""
+
+from __future__ import annotations
+
+import os
+
+from newsgrep.indexer.build import build_index
+
+
+def test_a_fifo_is_skipped_with_a_reason_and_the_rest_indexed(tmp_path):
+    root = tmp_path / "news"
+    root.mkdir()
+    (root / "story.txt").write_text("Okapi census\n\nRangers counted the okapi herds this spring.\n")
+    os.mkfifo(root / "pipe.txt")
+    report = build_index([str(root)], tmp_path / "ix")
+    assert report.articles == 1
+    reasons = {os.path.basename(skip.path): skip.reason for skip in report.skips}
+    assert "not a regular file" in reasons["pipe.txt"]
