@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from newsgrep.indexer.build import build_index
 
 
@@ -16,3 +18,16 @@ def test_a_fifo_is_skipped_with_a_reason_and_the_rest_indexed(tmp_path):
     assert report.articles == 1
     reasons = {os.path.basename(skip.path): skip.reason for skip in report.skips}
     assert "not a regular file" in reasons["pipe.txt"]
+
+
+@pytest.mark.slow  # a megabyte of text through the whole pipeline
+def test_a_long_single_line_file_is_indexed_in_bounded_time(tmp_path):
+    from tests.conftest import bounded
+
+    root = tmp_path / "news"
+    root.mkdir()
+    words = "Okapi herds grazeNear the riverAt dawn while rangersCounted them. "
+    (root / "one-line.txt").write_text(words * (1_000_000 // len(words)))  # 1 MB, no line break
+    with bounded(8):
+        report = build_index([str(root)], tmp_path / "ix")
+    assert report.articles == 1
