@@ -31,3 +31,28 @@ def test_a_long_single_line_file_is_indexed_in_bounded_time(tmp_path):
     with bounded(8):
         report = build_index([str(root)], tmp_path / "ix")
     assert report.articles == 1
+
+
+def test_a_bug_met_by_one_file_is_a_reported_skip_and_the_rest_is_indexed(tmp_path, monkeypatch):
+    """Fault injection: extracting one file's article fails as an unknown bug would (the format readers
+    have their own guard: newsgrep.formats._guarded)."""
+    from newsgrep.indexer import batch
+
+    real_prepare = batch.prepare
+
+    def prepare(record, root):
+        if record.path.endswith("boom.html"):
+            raise KeyError("a bug in extraction")
+        return real_prepare(record, root)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+    root = tmp_path / "news"
+    root.mkdir()
+    page = "<html><head><title>Okapi {0}</title></head><body><p>The okapi park {0} opened today.</p></body></html>"
+    (root / "boom.html").write_text(page.format("one"))
+    (root / "fine.html").write_text(page.format("two"))
+    (root / "story.txt").write_text("Okapi census\n\nRangers counted the okapi herds this spring.\n")
+    report = build_index([str(root)], tmp_path / "ix", processes=1)
+    assert report.articles == 2
+    reasons = {os.path.basename(skip.path): skip.reason for skip in report.skips}
+    assert reasons["boom.html"] == "could not be read: KeyError: 'a bug in extraction'"
