@@ -71,7 +71,6 @@ def build_index(
             gen = index.new_generation()
             if not existed:
                 index.mark_building(True)  # searches meanwhile say that more may match when it is done
-                index.make_live(gen)  # a first build is searchable from its first commit on
         try:
             with Manifest(index.manifest_path(gen)) as manifest:
                 roots = merge_roots(manifest.roots(), new_roots)
@@ -80,6 +79,8 @@ def build_index(
                 else:
                     roots = roots or default_roots()
                 manifest.set_roots(roots)
+                if not existed:  # a first build is searchable from its first commit on, and knows its roots
+                    index.make_live(gen)
                 report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
                 _update(gen, manifest, report, progress, commit_every, settle, not existed or rebuild, processes)
                 report.articles = manifest.counts()[2]

@@ -194,3 +194,91 @@ def test_a_folder_that_cannot_be_listed_keeps_its_articles(corpus, tmp_path):
         locked.chmod(0o755)
     assert run_cli("index", "--index", str(index_dir), "-q").returncode == 0
     assert _articles(index_dir) == everything and check_index(index_dir).ok
+
+
+# SIGKILL at many points of index runs: after each, searches work; after the next run, the index holds
+# exactly the files on disk ------------------------------------------------------------------------------
+
+
+def _all_tocs(index_dir) -> set[str]:
+    return {f"{toc.parent.parent.name}/{toc.name}" for toc in index_dir.glob("gen-*/whoosh/_MAIN_*.toc")}
+
+
+def _kill_at(process: subprocess.Popen, index_dir, point: str, timeout: float = 90) -> None:
+    """SIGKILL at a `point`: "toc:N" (the N-th table of contents the run writes, in any generation) or
+    "after:SECONDS" (from its start)."""
+    kind, value = point.split(":")
+    before, started = _all_tocs(index_dir), time.monotonic()
+    deadline = started + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if kind == "toc" and len(_all_tocs(index_dir) - before) >= int(value):
+            break
+        if kind == "after" and time.monotonic() - started >= float(value):
+            break
+        time.sleep(0.003)
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def _files_in_index(index_dir) -> tuple[set[str], int]:
+    ix = whoosh_index.open_dir(str(whoosh_path(IndexDir(index_dir).current())))
+    with ix.reader() as reader:
+        stored = [fields for _, fields in reader.iter_docs()]
+    ids = [fields[F.ID] for fields in stored]
+    return {fields[F.FILE] for fields in stored}, len(ids) - len(set(ids))
+
+
+@pytest.fixture
+def news(tmp_path):
+    from tests.conftest import CORPUS
+
+    root = tmp_path / "news"
+    for copy in range(1):
+        folder = root / f"copy{copy}"
+        folder.mkdir(parents=True)
+        for path in sorted((CORPUS / "wikinews").glob("*.txt")):
+            text = path.read_text()
+            (folder / path.name).write_text(text.replace("\n\n", f"\n\nCopy {copy} of this report.\n\n", 1))
+    return root
+
+
+def _change(root) -> None:
+    """An incremental run's work: changed, removed and new files."""
+    files = sorted(root.rglob("*.txt"))
+    for path in files[:30]:
+        path.write_text(path.read_text() + "\nA paragraph added later to this report.\n")
+    for path in files[30:50]:
+        path.unlink()
+    for number, path in enumerate(files[100:120]):
+        (path.parent / f"new-{number}.txt").write_text(path.read_text().replace("report", "new report", 1))
+
+
+RUNS = {  # the run killed, and where
+    "first build at its start": ("first", "after:0.3"),
+    "first build at its second commit": ("first", "toc:2"),
+    "incremental run at its commit": ("changes", "toc:1"),
+    "rebuild midway": ("rebuild", "toc:1"),
+}
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_sigkill_at_a_point_of_a_run_then_the_next_run_gives_exactly_the_files(news, tmp_path, name):
+    run, point = RUNS[name]
+    index_dir = tmp_path / "ix"
+    options = ["--index", str(index_dir), "-q", "-j", "2", "--commit-every", "60"]
+    if run != "first":
+        assert run_cli("index", str(news), *options).returncode == 0
+    if run == "changes":
+        _change(news)
+    args = ["index", str(news), *options] + (["--rebuild"] if run == "rebuild" else [])
+    _kill_at(_start(*args), index_dir, point)
+    if (index_dir / "CURRENT").exists():
+        searched = run_cli("search", "government", "--index", str(index_dir))
+        assert searched.returncode in (0, 1) and "error" not in searched.stderr, searched.stderr
+    again = run_cli("index", *([] if (index_dir / "CURRENT").exists() else [str(news)]), *options)
+    assert again.returncode == 0, again.stderr
+    files, duplicates = _files_in_index(index_dir)
+    assert files == {str(p) for p in news.rglob("*.txt")}
+    assert duplicates == 0
+    assert check_index(index_dir).ok
