@@ -56,3 +56,19 @@ def test_a_bug_met_by_one_file_is_a_reported_skip_and_the_rest_is_indexed(tmp_pa
     assert report.articles == 2
     reasons = {os.path.basename(skip.path): skip.reason for skip in report.skips}
     assert reasons["boom.html"] == "could not be read: KeyError: 'a bug in extraction'"
+
+
+def test_a_file_stamped_in_the_future_is_indexed_once_it_has_settled(tmp_path):
+    import time
+
+    root = tmp_path / "news"
+    root.mkdir()
+    story = root / "story.txt"
+    story.write_text("Okapi census\n\nRangers counted the okapi herds this spring.\n")
+    ahead = time.time() + 3600
+    os.utime(story, (ahead, ahead))
+    first = build_index([str(root)], tmp_path / "ix", settle=0.5)  # as `watch` runs it
+    assert (first.deferred, first.articles) == (1, 0)
+    time.sleep(0.6)
+    second = build_index(None, tmp_path / "ix", settle=0.5)
+    assert (second.deferred, second.articles) == (0, 1)
