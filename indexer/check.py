@@ -43,18 +43,20 @@ class CheckReport:
         return {**asdict(self), "ok": self.ok}
 
 
-def check_index(index_dir=None, repair: bool = False, wait: float | None = None) -> CheckReport:
+def check_index(index_dir=None, repair: bool = False, wait: float | None = None, verify: bool = False) -> CheckReport:
+    """`verify` also hashes the files whose size and mtime match the manifest: an edit that kept both
+    (a same-size fix copied with its old mtime) is then found stale."""
     index = IndexDir(resolve_index_dir(index_dir))
-    report = _inspect(index)
+    report = _inspect(index, verify)
     if repair and not report.ok:
         _repair(index, report, wait)
-        repaired = _inspect(index)
+        repaired = _inspect(index, verify)
         repaired.repaired = True
         return repaired
     return report
 
 
-def _inspect(index: IndexDir) -> CheckReport:
+def _inspect(index: IndexDir, verify: bool = False) -> CheckReport:
     report = CheckReport(str(index.path))
     gen = index.current()
     indexed_files: Counter[str] = Counter()
@@ -87,7 +89,9 @@ def _inspect(index: IndexDir) -> CheckReport:
     report.stale = sorted(
         p
         for p, s in on_disk.items()
-        if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns) and not _same_content(p, known[p])
+        if p in known
+        and ((known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns) or verify)
+        and not _same_content(p, known[p])
     )
     report.extra = sorted(p for p in indexed_files if p not in known or (p not in on_disk and under_live_root(p)))
     report.mismatched = sorted(

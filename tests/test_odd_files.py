@@ -72,3 +72,20 @@ def test_a_file_stamped_in_the_future_is_indexed_once_it_has_settled(tmp_path):
     time.sleep(0.6)
     second = build_index(None, tmp_path / "ix", settle=0.5)
     assert (second.deferred, second.articles) == (0, 1)
+
+
+def test_check_verify_finds_an_edit_that_kept_size_and_mtime_and_repair_reindexes_it(built, corpus):
+    from newsgrep.indexer.check import check_index
+    from tests.conftest import search
+
+    path = sorted((corpus / "wikinews").glob("*.txt"))[0]
+    status = path.stat()
+    text = path.read_text()
+    word = next(w for w in text.split() if len(w) >= 6 and w.isalpha())
+    path.write_text(text.replace(word, "zqx" + word[3:], 1))  # the same size
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.stat().st_size == status.st_size
+    assert check_index(built).ok  # size and mtime say nothing changed
+    assert check_index(built, verify=True).stale == [str(path)]
+    assert check_index(built, verify=True, repair=True).ok
+    assert search(f"zqx{word[3:].lower()}", built).hits
