@@ -201,7 +201,9 @@ def test_a_folder_that_cannot_be_listed_keeps_its_articles(corpus, tmp_path):
 
 
 def _all_tocs(index_dir) -> set[str]:
-    return {f"{toc.parent.parent.name}/{toc.name}" for toc in index_dir.glob("gen-*/whoosh/_MAIN_*.toc")}
+    """The tables of contents of commits (not the empty index a new generation starts with)."""
+    tocs = index_dir.glob("gen-*/whoosh/_MAIN_*.toc")
+    return {f"{toc.parent.parent.name}/{toc.name}" for toc in tocs if toc.name != "_MAIN_0.toc"}
 
 
 def _kill_at(process: subprocess.Popen, index_dir, point: str, timeout: float = 90) -> None:
@@ -282,3 +284,26 @@ def test_sigkill_at_a_point_of_a_run_then_the_next_run_gives_exactly_the_files(n
     assert files == {str(p) for p in news.rglob("*.txt")}
     assert duplicates == 0
     assert check_index(index_dir).ok
+
+
+def test_ctrl_c_during_a_first_build_says_what_was_kept(news, tmp_path):
+    index_dir = tmp_path / "ix"
+    process = _start("index", str(news), "--index", str(index_dir), "-q", "-j", "1", "--commit-every", "40")
+    from newsgrep.store.manifest import Manifest
+
+    def _committed(index_dir) -> int:
+        if not (index_dir / "CURRENT").exists():
+            return 0
+        index = IndexDir(index_dir)
+        with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
+            return manifest.counts()[2]
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None and not _committed(index_dir):
+        time.sleep(0.01)  # until a commit and its manifest transaction are done
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    held = len(_articles(index_dir))
+    assert f"interrupted: the index holds {held:,} articles (+{held:,} committed by this run)" in stderr, stderr
+    assert "run `newsgrep index` again" in stderr
