@@ -30,7 +30,7 @@ from newsgrep.search.backend import Backend
 @dataclass(frozen=True)
 class Limits:
     max_expansions: int = 64  # index terms one prefix, wildcard or fuzzy term stands for
-    max_terms: int = 1024  # ... all of a query's patterns together
+    max_terms: int = 256  # ... all of a query's patterns together
     timeout: float = 2.0  # seconds a search may run (0: no limit)
 
 
@@ -68,15 +68,20 @@ def matches_any_word(pattern: str) -> bool:
 
 
 def bound_query(
-    query: wq.Query, backend: Backend, limits: Limits = DEFAULT_LIMITS, deadline: Deadline | None = None
+    query: wq.Query,
+    backend: Backend,
+    limits: Limits = DEFAULT_LIMITS,
+    deadline: Deadline | None = None,
+    cache: dict | None = None,
 ) -> wq.Query:
     """`query` with each pattern replaced by the index terms it stands for, within `limits` (and, once
-    `deadline` has passed, by its own text only)."""
+    `deadline` has passed, by its own text only). `cache` keeps expansions for another query of the
+    same search (its passage query)."""
     patterns = [node for node in _walk(query) if _is_pattern(node)]
     if not patterns:
         return query
     share = max(1, min(limits.max_expansions, limits.max_terms // len(patterns)))
-    cache: dict[tuple, wq.Query] = {}
+    cache = {} if cache is None else cache
     late = deadline if deadline is not None else Deadline(None)
     return _replace(query, lambda node: _expanded(node, backend, share, cache, late))
 
@@ -86,21 +91,27 @@ def _is_pattern(node: wq.Query) -> bool:
 
 
 def _expanded(node: wq.Query, backend: Backend, share: int, cache: dict, deadline: Deadline) -> wq.Query:
-    key = (type(node).__name__, repr(node))
+    key = (type(node).__name__, share) + tuple(
+        getattr(node, name, None) for name in ("fieldname", "text", "maxdist", "prefixlength")
+    )
     if key not in cache:
         if deadline.passed() and not isinstance(node, wq.Every):
             text = node.text.rstrip("*?") if isinstance(node, wq.PatternQuery) else node.text
-            cache[key] = wq.Term(node.fieldname, text, boost=node.boost) if text else wq.NullQuery
+            cache[key] = wq.Term(node.fieldname, text) if text else wq.NullQuery
         else:
             cache[key] = _expand(node, backend, share)
-    return cache[key]
+    if cache[key] is wq.NullQuery:
+        return wq.NullQuery
+    found = cache[key].copy()
+    found.boost = node.boost
+    return found
 
 
 def _expand(node: wq.Query, backend: Backend, share: int) -> wq.Query:
     if isinstance(node, wq.Every) or (isinstance(node, wq.Wildcard) and matches_any_word(node.text)):
-        return wq.Every(boost=node.boost)
+        return wq.Every()
     if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.text == "":
-        return wq.Every(boost=node.boost)
+        return wq.Every()
     field = node.fieldname
     if isinstance(node, wq.FuzzyTerm):
         edits = fuzzy_edits(node.text, node.maxdist)
@@ -118,8 +129,8 @@ def _expand(node: wq.Query, backend: Backend, share: int) -> wq.Query:
     if not terms:
         return wq.NullQuery
     if len(terms) == 1:
-        return wq.Term(field, terms[0], boost=node.boost)
-    return wq.Or([wq.Term(field, term) for term in terms], boost=node.boost)
+        return wq.Term(field, terms[0])
+    return wq.Or([wq.Term(field, term) for term in terms])
 
 
 def _walk(q: wq.Query):

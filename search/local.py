@@ -208,17 +208,34 @@ class LocalBackend:
 
 
 def _search_within(searcher, query: wq.Query, seconds: float | None, **options):
-    """Whoosh's search, stopped after `seconds` (None: never) by Whoosh's TimeLimitCollector with the
-    best documents found until then: (results, whether the time ran out). The collector checks the time
-    between matches (no SIGALRM: searches also run in the web server's threads)."""
+    """Whoosh's search, stopped after `seconds` (None: never) with the best documents found until then
+    (at least `limit` of them when as many match): (results, whether the time ran out)."""
     collector = searcher.collector(**options)
     if seconds is None:
         searcher.search_with_collector(query, collector)
         return collector.results(), False
-    limited = collectors.TimeLimitCollector(collector, max(seconds, 0.001), use_alarm=False)
+    limited = _TimeLimit(collector, max(seconds, 0.001), options.get("limit") or 1)
     try:
         searcher.search_with_collector(query, limited)
     except collectors.TimeLimit:
         limited.finish()
         return collector.results(), True
     return collector.results(), False
+
+
+class _TimeLimit(collectors.TimeLimitCollector):
+    """Whoosh's TimeLimitCollector (checking the time between matches, no SIGALRM: searches also run in
+    the web server's threads) that stops only once it has collected `least` documents: building a large
+    query's matchers can take the whole budget, and a search that runs out returns what it found."""
+
+    def __init__(self, child, timelimit: float, least: int):
+        super().__init__(child, timelimit, use_alarm=False)
+        self.least, self.collected = least, 0
+
+    def collect_matches(self):
+        child = self.child
+        for sub_docnum in child.matches():
+            if self.timedout and self.collected >= self.least:
+                raise collectors.TimeLimit
+            child.collect(sub_docnum)
+            self.collected += 1

@@ -253,9 +253,10 @@ class Searcher:
     def _parse(self, query: str, operator: str, period: wq.Query | None, or_bonus: float = 0.0) -> ParsedQuery:
         """The query parsed, its patterns expanded within the limits (newsgrep.search.limits)."""
         parsed = parse_query(query, self.backend.schema, operator, period, or_bonus)
-        parsed.article = bound_query(parsed.article, self.backend, self.limits, self._deadline)
+        expansions: dict = {}  # the passage query's patterns are the article query's
+        parsed.article = bound_query(parsed.article, self.backend, self.limits, self._deadline, expansions)
         if parsed.passage is not None:
-            parsed.passage = bound_query(parsed.passage, self.backend, self.limits, self._deadline)
+            parsed.passage = bound_query(parsed.passage, self.backend, self.limits, self._deadline, expansions)
         return parsed
 
     def _candidates(self, article_query: wq.Query, limit: int, sort: str, exclude=frozenset()) -> Candidates:
