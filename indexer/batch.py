@@ -261,6 +261,10 @@ class Loader:
             except NoArticle as exc:
                 record = item.record
                 skips.append(Skip(f"{record.path}:{record.key}" if record.key else record.path, str(exc)))
+            except Exception as exc:  # a bug met by one record ends no run: the record is a reported skip
+                record = item.record
+                where = f"{record.path}:{record.key}" if record.key else record.path
+                skips.append(Skip(where, f"could not be extracted: {type(exc).__name__}: {exc}"))
         if not refresh:
             report.skip(*skips)
         entry = loaded.entry

@@ -13,12 +13,13 @@ import sqlite3
 import time
 
 from newsgrep import formats
-from newsgrep.errors import NewsgrepError, PathMissing
+from newsgrep.errors import NewsgrepError, PathMissing, storage_problem
 from newsgrep.indexer.pipeline import Pipeline, remove_temp_folders
 from newsgrep.indexer.plan import Planned, default_roots, merge_roots, plan_run
 from newsgrep.indexer.progress import SCANNING, Progress
 from newsgrep.indexer.report import IndexReport
 from newsgrep.indexer.workers import Workers, worker_count
+from newsgrep.store import whoosh_internals
 from newsgrep.store.layout import IndexDir, resolve_index_dir, whoosh_path
 from newsgrep.store.manifest import Manifest
 
@@ -70,17 +71,23 @@ def build_index(
             gen = index.new_generation()
             if not existed:
                 index.mark_building(True)  # searches meanwhile say that more may match when it is done
-                index.make_live(gen)  # a first build is searchable from its first commit on
-        with Manifest(index.manifest_path(gen)) as manifest:
-            roots = merge_roots(manifest.roots(), new_roots)
-            if forget:
-                roots = _without(roots, forget)
-            else:
-                roots = roots or default_roots()
-            manifest.set_roots(roots)
-            report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
-            _update(gen, manifest, report, progress, commit_every, settle, not existed or rebuild, processes)
-            report.articles = manifest.counts()[2]
+        try:
+            with Manifest(index.manifest_path(gen)) as manifest:
+                roots = merge_roots(manifest.roots(), new_roots)
+                if forget:
+                    roots = _without(roots, forget)
+                else:
+                    roots = roots or default_roots()
+                manifest.set_roots(roots)
+                if not existed:  # a first build is searchable from its first commit on, and knows its roots
+                    index.make_live(gen)
+                report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
+                _update(gen, manifest, report, progress, commit_every, settle, not existed or rebuild, processes)
+                report.articles = manifest.counts()[2]
+        except BaseException as exc:
+            if rebuild and existed and storage_problem(exc):  # the unfinished new generation goes, not the live one
+                index.remove_stale_generations()
+            raise
         if rebuild and existed:
             index.make_live(gen)
         index.mark_building(False)
@@ -135,10 +142,13 @@ def _update(gen, manifest, report, progress, commit_every, settle, fresh, proces
     )
     try:
         pipeline.run(plan)
-    except BaseException:
+    except BaseException as exc:
         if workers is not None:
             workers.close(abort=True)  # Ctrl-C, a failed worker: what they hold is not committed anyway
             workers = None
+        if storage_problem(exc):  # a full disk: the failed commit's files go, or searches stay down
+            remove_temp_folders(whoosh_dir)
+            whoosh_internals.remove_unused_files(whoosh_dir)
         raise
     finally:
         if workers is not None:

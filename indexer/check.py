@@ -3,8 +3,8 @@
 Finds files not indexed (missing), changed since they were indexed (stale), articles whose file the
 manifest does not know or that is gone (extra), files whose article count differs between manifest
 and index (mismatched), ids indexed twice (duplicates) and segments that cannot be read (damaged).
-Repair deletes the documents of every file in doubt, forgets them in the manifest and re-indexes
-them; a damaged index is rebuilt.
+Repair marks every file in doubt to be read again (in one manifest transaction: a repair killed at any
+point leaves them marked) and re-indexes them; a damaged index is rebuilt.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from newsgrep import formats
 from newsgrep.indexer import sources
+from newsgrep.indexer.plan import under
 from newsgrep.indexer.records import SourceFile
 from newsgrep.store.layout import IndexDir, resolve_index_dir
 from newsgrep.store.manifest import Manifest
@@ -42,18 +43,20 @@ class CheckReport:
         return {**asdict(self), "ok": self.ok}
 
 
-def check_index(index_dir=None, repair: bool = False, wait: float | None = None) -> CheckReport:
+def check_index(index_dir=None, repair: bool = False, wait: float | None = None, verify: bool = False) -> CheckReport:
+    """`verify` also hashes the files whose size and mtime match the manifest: an edit that kept both
+    (a same-size fix copied with its old mtime) is then found stale."""
     index = IndexDir(resolve_index_dir(index_dir))
-    report = _inspect(index)
+    report = _inspect(index, verify)
     if repair and not report.ok:
         _repair(index, report, wait)
-        repaired = _inspect(index)
+        repaired = _inspect(index, verify)
         repaired.repaired = True
         return repaired
     return report
 
 
-def _inspect(index: IndexDir) -> CheckReport:
+def _inspect(index: IndexDir, verify: bool = False) -> CheckReport:
     report = CheckReport(str(index.path))
     gen = index.current()
     indexed_files: Counter[str] = Counter()
@@ -68,24 +71,27 @@ def _inspect(index: IndexDir) -> CheckReport:
                 pass
     except Exception as exc:  # noqa: BLE001 - any failure to read a segment is damage to report
         report.damaged.append(f"{type(exc).__name__}: {exc}")
-    with Manifest(index.manifest_path(gen)) as manifest:
+    with Manifest(index.manifest_path(gen), readonly=True) as manifest:
         known = manifest.files()
         roots = manifest.roots()
     on_disk: dict[str, SourceFile] = {}
+    unlisted: list[str] = []  # folders that could not be listed: what is under them is not extra
     for root in roots:
         if os.path.exists(root):
-            on_disk.update((s.path, s) for s in sources.find_files(root, []))
+            on_disk.update((s.path, s) for s in sources.find_files(root, [], unlisted=unlisted))
     live_roots = [r for r in roots if os.path.exists(r)]
 
     def under_live_root(path: str) -> bool:
-        return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in live_roots)
+        return under(path, live_roots) and not under(path, unlisted)
 
     report.articles, report.files = sum(ids.values()), len(known)
     report.missing = sorted(p for p in on_disk if p not in known and _indexable(p))
     report.stale = sorted(
         p
         for p, s in on_disk.items()
-        if p in known and (known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns) and not _same_content(p, known[p])
+        if p in known
+        and ((known[p].size, known[p].mtime_ns) != (s.size, s.mtime_ns) or verify)
+        and not _same_content(p, known[p])
     )
     report.extra = sorted(p for p in indexed_files if p not in known or (p not in on_disk and under_live_root(p)))
     report.mismatched = sorted(
@@ -124,23 +130,17 @@ def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
                     doubtful.add(searcher.stored_fields(docnum).get(F.FILE, ""))
     if doubtful:
         with index.lock(wait):
-            ix = index.open_whoosh()
-            writer = ix.writer(compound=False)
-            for path in doubtful:
-                writer.delete_by_term(F.FILE, path)
-            writer.commit()
             with Manifest(index.manifest_path()) as manifest:
-                for path in doubtful:
-                    for site, keys in manifest.file_keys(path):
-                        _forget_keys(manifest, site, keys)
-                manifest.apply([], sorted(doubtful))
+                known = set(manifest.stamps())
+                unknown = sorted(doubtful - known)
+                if unknown:  # articles of files the manifest never recorded: nothing to forget
+                    ix = index.open_whoosh()
+                    writer = ix.writer(compound=False)
+                    for path in unknown:
+                        writer.delete_by_term(F.FILE, path)
+                    writer.commit()
+                # The others are marked to be read again, in one transaction: the next run replaces their
+                # articles (deleting and adding in one Whoosh commit, then recording them), so a repair
+                # killed at any point leaves them marked, and the next `newsgrep index` restores them.
+                manifest.mark_unread(sorted(doubtful & known))
     build_index(None, index.path, wait=wait)
-
-
-def _forget_keys(manifest: Manifest, site: str, keys: list[int]) -> None:
-    counts = manifest.furniture_counts(site)
-    changed = {}
-    for key in keys:
-        counts[key] = max(0, counts.get(key, 0) - 1)
-        changed[(site, key)] = counts[key]
-    manifest.apply([], [], furniture=changed)

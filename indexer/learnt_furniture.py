@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 
 MIN_REPEATS = 5  # articles of one site carrying a line before it counts as furniture
+PREFIX_CHARS = 200  # the longest glued prefix ("Asia PacificMexico ...") that can be furniture
 MAX_WORDS = 15  # longer lines are prose: repeated prose is duplicate copy, not furniture (see issue on near-duplicates)
 MAX_SHARE = 0.5  # an article whose lines would mostly go is a copy of another, not furniture: keep it whole
 _DIGITS = re.compile(r"\d+")
@@ -35,8 +36,15 @@ def prefix_cuts(line: str) -> list[tuple[int, int]]:
     """(cut, key) for the places a glued prefix could end: where a word runs into a capital with no
     space ("PacificMexico"). Cuts between words are not candidates: many headlines of a site begin
     alike ("The Bank of England said it ...") and those words are content."""
-    cuts = [m.start() for m in _GLUE.finditer(line) if 8 <= m.start() <= len(line) - 3]
-    return [(cut, _key("^" + " ".join(_DIGITS.sub("0", line[:cut].lower()).split()))) for cut in sorted(set(cuts))]
+    head = line[: PREFIX_CHARS + 1]  # a prefix is furniture only if short: a long line costs no more than this
+    cuts = [m.start() for m in _GLUE.finditer(head) if 8 <= m.start() <= min(len(line) - 3, PREFIX_CHARS)]
+    found = []
+    for cut in sorted(set(cuts)):
+        words = _DIGITS.sub("0", head[:cut].lower()).split()
+        if len(words) > MAX_WORDS:
+            break
+        found.append((cut, _key("^" + " ".join(words))))
+    return found
 
 
 def furniture_keys(lines: list[str]) -> list[int]:

@@ -16,6 +16,8 @@ from collections import deque
 from pathlib import Path
 
 from newsgrep import formats
+from newsgrep.errors import storage_problem
+from newsgrep.formats.records import Skip
 from newsgrep.indexer.batch import PIECE_BYTES, Commit, Loader
 from newsgrep.indexer.learnt_furniture import Counts
 from newsgrep.indexer.plan import Plan, Planned
@@ -94,7 +96,13 @@ class Pipeline:
         # Progress in half files: reading a file is one step, cleaning it the other.
         base, steps, loaded = self.done, 0, []
         for planned in batch:
-            item = self.loader.load(planned, commit)
+            try:
+                item = self.loader.load(planned, commit)
+            except Exception as exc:  # a bug met by one file ends no run: the file is a reported skip
+                if storage_problem(exc):
+                    raise
+                self.report.skip(Skip(planned.source.path, f"could not be read: {type(exc).__name__}: {exc}"))
+                item = None
             if item is not None:
                 loaded.append(item)
             steps += 1

@@ -66,6 +66,24 @@ def under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
+_FUTURE_SEEN: dict[tuple[str, int, int], float] = {}  # files stamped in the future: when this process first saw them
+
+
+def _unsettled(source: SourceFile, recent: int, settle: float) -> bool:
+    """Whether the file was modified less than `settle` seconds ago. A file stamped in the future (a
+    clock ahead, an archive's dates) cannot say so by its mtime: it has settled once it has kept its
+    size and mtime for `settle` seconds of this process's scans (`watch`)."""
+    if source.mtime_ns <= recent:
+        return False
+    if source.mtime_ns <= time.time_ns() + 1_000_000_000:
+        return True
+    key = (source.path, source.size, source.mtime_ns)
+    first = _FUTURE_SEEN.setdefault(key, time.monotonic())
+    if len(_FUTURE_SEEN) > 100_000:
+        _FUTURE_SEEN.clear()
+    return time.monotonic() - first < settle
+
+
 def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: float) -> Plan:
     """Scans the roots. Files modified less than `settle` seconds ago are left for a later run, except
     those whose format tells a record still being written from a complete one (a crawler appends to its
@@ -74,12 +92,13 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
     found: dict[str, SourceFile] = {}
     scanned_roots = []
     skips: list[Skip] = []
+    unlisted: list[str] = []  # folders that could not be listed: their files are not gone
     for root in roots:
         if not os.path.exists(root):
             skips.append(Skip(root, "root is missing: its articles are kept (index it again when it is back)"))
             continue
         scanned_roots.append(root)
-        for source in sources.find_files(root, skips, report.ignored):
+        for source in sources.find_files(root, skips, report.ignored, unlisted):
             found.setdefault(source.path, source)
     report.skip(*skips)
 
@@ -90,12 +109,18 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             report.unchanged += 1
         elif not sources.claimed(path):
             del found[path]  # not an article file after all (or no longer): its articles, if any, go
-        elif settle and source.mtime_ns > recent and not formats.read_while_written(formats.format_for(path)):
+        elif settle and _unsettled(source, recent, settle) and not formats.read_while_written(formats.format_for(path)):
             report.deferred += 1
         else:
             changed.append(source)
     # gone: files no longer under a root that could be scanned (or no longer article files), and files under
     # no root at all (their root was forgotten: `newsgrep roots --forget`)
-    gone = [path for path in known if path not in found and (under(path, scanned_roots) or not under(path, roots))]
+    gone = [
+        path
+        for path in known
+        if path not in found
+        and (under(path, scanned_roots) or not under(path, roots))
+        and not (unlisted and under(path, unlisted))
+    ]
     previous = manifest.entries([source.path for source in changed if source.path in known])
     return Plan(found, gone, [Planned(source, previous.get(source.path)) for source in changed])

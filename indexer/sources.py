@@ -56,19 +56,25 @@ def ignored_kind(name: str) -> str | None:
     return name[dot:].lower() if dot > 0 else "no extension"
 
 
-def find_files(root: str, skips: list[Skip], ignored: Counter[str] | None = None) -> Iterator[SourceFile]:
+def find_files(
+    root: str, skips: list[Skip], ignored: Counter[str] | None = None, unlisted: list[str] | None = None
+) -> Iterator[SourceFile]:
     """Article files under `root` (a directory or one file); hidden files and folders, and a dataset's
     README/LICENSE files, are left out; files of formats newsgrep does not read are counted in `ignored`
     by extension (the format registry decides which it reads). A root that is a file is read whatever
     its name (as plain text when no format claims it).
-    Symbolic links to files are followed; links to folders are not (no loops)."""
+    Symbolic links to files are followed; links to folders are not (no loops). Folders that cannot be
+    listed and files that cannot be looked at are added to `unlisted`: their articles are kept."""
     if os.path.isfile(root):
         st = os.stat(root)
         yield SourceFile(root, root, st.st_size, st.st_mtime_ns)
         return
 
     def on_error(exc: OSError) -> None:
-        skips.append(Skip(exc.filename or root, f"cannot list folder: {exc.strerror}"))
+        folder = exc.filename or root
+        skips.append(Skip(folder, f"cannot list folder: {exc.strerror} (its articles are kept)"))
+        if unlisted is not None:
+            unlisted.append(folder)
 
     for folder, dirs, names in os.walk(root, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -83,8 +89,13 @@ def find_files(root: str, skips: list[Skip], ignored: Counter[str] | None = None
                 st = os.stat(path)
             except OSError as exc:
                 skips.append(Skip(path, f"cannot read: {exc.strerror}"))
+                if unlisted is not None:
+                    unlisted.append(path)
                 continue
-            if not stat.S_ISREG(st.st_mode):  # a FIFO, a device, a folder named like a file
+            if stat.S_ISDIR(st.st_mode):  # a folder named like a file: walked as a folder
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                skips.append(Skip(path, "not a regular file (a FIFO, socket or device): not read"))
                 continue
             yield SourceFile(path, root, st.st_size, st.st_mtime_ns)
 

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from newsgrep.errors import NewsgrepError
+from newsgrep.errors import NewsgrepError, storage_problem
 from newsgrep.indexer.documents import Indexed, add_articles
 from newsgrep.indexer.records import Article
 from newsgrep.store import whoosh_internals
@@ -39,6 +39,7 @@ class Workers:
 
     def __init__(self, whoosh_dir: str, count: int, options: dict):
         context = multiprocessing.get_context("fork")
+        self._whoosh_dir = whoosh_dir
         self._jobs = []  # a queue each: put() returns at once (a thread feeds the worker's pipe)
         self._connections = []  # replies, and EOF when a worker dies
         self._processes = []
@@ -105,6 +106,9 @@ class Workers:
                 del pending[ready]
         for number in sorted(replies):
             reply = replies[number]
+            if reply is not None and reply[0] == "error" and storage_problem(OSError(reply[2], "")):
+                self._busy = [False] * len(self._connections)
+                raise OSError(reply[2], os.strerror(reply[2]), self._whoosh_dir)  # a full disk, named as such
             if reply is None:
                 failures.append(f"indexing process {number} died ({self._exit(number)})")
                 continue
@@ -175,7 +179,8 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
     temp_name = f"worker-{os.getpid()}.tmp"
     ix = OwnTempFolder(whoosh_dir).open_index()
     analyzer = news_analyzer()
-    writer, done, failed = None, [], None
+    writer, done = None, []
+    failed: Exception | None = None
     while True:
         message = jobs.get()
         if message is None:
@@ -188,17 +193,20 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
                     writer = whoosh_internals.segment_writer(ix, **options)
                 done.extend(add_articles(writer, message[1], analyzer, lambda n: connection.send(("written", n))))
             except Exception as exc:
-                failed = f"{type(exc).__name__}: {exc}"
+                failed = exc
             continue
         try:  # "finish": the segment, not yet in any table of contents
             if failed:
-                raise RuntimeError(failed)
+                raise failed
             segment = whoosh_internals.finalize_segment(writer) if writer is not None and done else None
             connection.send(("done", segment, done))
         except Exception as exc:
             if writer is not None and not writer.is_closed:
-                writer.cancel()
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+                try:
+                    writer.cancel()
+                except Exception:  # noqa: BLE001 - on a full disk closing the segment fails too: it is dropped
+                    pass
+            connection.send(("error", f"{type(exc).__name__}: {exc}", getattr(exc, "errno", None)))
         finally:
             shutil.rmtree(os.path.join(whoosh_dir, temp_name), ignore_errors=True)
             writer, done, failed = None, [], None

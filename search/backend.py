@@ -46,6 +46,7 @@ class Candidates:
     hits: list[Candidate]
     total: int  # articles matching
     estimated: bool = False  # `total` is an estimate (an upper bound): more matched than were scored
+    timed_out: bool = False  # the search ran out of its time: `hits` are the best found until then
 
 
 class Backend(Protocol):
@@ -70,10 +71,12 @@ class Backend(Protocol):
         stats: CollectionStats | None = None,
         sort: str = "relevance",
         exclude: frozenset[str] = frozenset(),
+        seconds: float | None = None,
     ) -> Candidates:
         """The `limit` best articles matching `query` by BM25F with `stats` (or newest first, with
         `sort="date"`, or oldest first with "-date": dated articles before undated ones, which follow
-        by score), without the articles whose ids are in `exclude`."""
+        by score), without the articles whose ids are in `exclude`; after `seconds` (None: no limit)
+        the best found until then, marked `timed_out`."""
         ...
 
     def count(self, query: wq.Query, cap: int) -> int:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from whoosh import classify
+from whoosh import classify, collectors
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
@@ -67,23 +68,38 @@ class LocalBackend:
         stats: CollectionStats | None = None,
         sort: str = "relevance",
         exclude: frozenset[str] = frozenset(),
+        seconds: float | None = None,
     ) -> Candidates:
         if stats is not None:
             raise ValueError("the local backend scores with its own statistics")
         searcher = self._searcher
         mask = {d for i in exclude for d in searcher.document_numbers(**{F.ID: i})} if exclude else None
+        started = time.monotonic()
+        timed_out = False
+
+        def run(q, **options):
+            nonlocal timed_out
+            left = None if seconds is None else seconds - (time.monotonic() - started)
+            if left is not None and left <= 0:
+                timed_out = True
+                return searcher.search(wq.NullQuery, limit=limit)
+            found, out = _search_within(searcher, q, left, limit=limit, mask=mask, **options)
+            timed_out = timed_out or out
+            return found
+
         if sort in ("date", "-date"):  # newest first, or oldest first; undated ones after the dated
             dated = wq.And([query, wq.DateRange(F.DATE, None, None)])
-            found = searcher.search(dated, limit=limit, sortedby=F.DATE, reverse=sort == "date", mask=mask)
+            found = run(dated, sortedby=F.DATE, reverse=sort == "date")
             if found.scored_length() < limit:  # then the undated ones, by relevance
-                found.upgrade_and_extend(searcher.search(query, limit=limit, mask=mask))
+                found.upgrade_and_extend(run(query))
         else:
-            found = searcher.search(query, limit=limit, mask=mask)
+            found = run(query)
         hits = [Candidate(hit.docnum, hit.score or 0.0, StoredArticle.from_fields(hit.fields())) for hit in found]
-        if found.scored_length() < limit:
+        if found.scored_length() < limit and not timed_out:
             return Candidates(hits, found.scored_length())
         # not found.estimated_length(): Whoosh then counts exactly, running the query a second time
-        return Candidates(hits, max(found.q.estimate_size(searcher.reader()), found.scored_length()), True)
+        total = max(found.q.estimate_size(searcher.reader()), found.scored_length())
+        return Candidates(hits, total, True, timed_out=timed_out)
 
     def count(self, query: wq.Query, cap: int) -> int:
         # Matching without scoring (docs_for_query skips deleted documents): what a count needs.
@@ -189,3 +205,37 @@ class LocalBackend:
 
     def corrections(self, fieldname: str, text: str, *, limit: int, maxdist: int, prefix: int) -> list[str]:
         return self._searcher.corrector(fieldname).suggest(text, limit=limit, maxdist=maxdist, prefix=prefix)
+
+
+def _search_within(searcher, query: wq.Query, seconds: float | None, **options):
+    """Whoosh's search, stopped after `seconds` (None: never) with the best documents found until then
+    (at least `limit` of them when as many match): (results, whether the time ran out)."""
+    collector = searcher.collector(**options)
+    if seconds is None:
+        searcher.search_with_collector(query, collector)
+        return collector.results(), False
+    limited = _TimeLimit(collector, max(seconds, 0.001), options.get("limit") or 1)
+    try:
+        searcher.search_with_collector(query, limited)
+    except collectors.TimeLimit:
+        limited.finish()
+        return collector.results(), True
+    return collector.results(), False
+
+
+class _TimeLimit(collectors.TimeLimitCollector):
+    """Whoosh's TimeLimitCollector (checking the time between matches, no SIGALRM: searches also run in
+    the web server's threads) that stops only once it has collected `least` documents: building a large
+    query's matchers can take the whole budget, and a search that runs out returns what it found."""
+
+    def __init__(self, child, timelimit: float, least: int):
+        super().__init__(child, timelimit, use_alarm=False)
+        self.least, self.collected = least, 0
+
+    def collect_matches(self):
+        child = self.child
+        for sub_docnum in child.matches():
+            if self.timedout and self.collected >= self.least:
+                raise collectors.TimeLimit
+            child.collect(sub_docnum)
+            self.collected += 1

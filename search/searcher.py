@@ -24,6 +24,7 @@ from newsgrep.errors import QueryError
 from newsgrep.search.backend import Backend, Candidate, Candidates
 from newsgrep.search.dates import date_bound
 from newsgrep.search.highlight import highlight_spans, match_terms
+from newsgrep.search.limits import DEFAULT_LIMITS, Deadline, Limits, bound_query
 from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
 from newsgrep.search.passage_scores import passage_scores, robertson_idf
 from newsgrep.search.results import Hit, PassageMatch, ReadArticle, SearchResult, ShownArticle, Timeline
@@ -56,9 +57,11 @@ class _Match:
 class Searcher:
     """Searches one index (any backend). Not shared between threads: open one per thread."""
 
-    def __init__(self, backend: Backend, ranking: Ranking = DEFAULT_RANKING):
+    def __init__(self, backend: Backend, ranking: Ranking = DEFAULT_RANKING, limits: Limits = DEFAULT_LIMITS):
         self.backend = backend
         self.ranking = ranking
+        self.limits = limits  # what one query may cost (newsgrep.search.limits)
+        self._deadline = Deadline(None)  # the running search's
         self._idf: dict[str, float] = {}  # body-field idf of terms seen by story collapse, until the index changes
 
     def __enter__(self) -> Searcher:
@@ -88,6 +91,7 @@ class Searcher:
         globs: tuple[str, ...] | list[str] = (),
         reverse: bool = False,
         correct: bool = True,
+        timeout: float | None = None,
     ) -> SearchResult:
         """The best `limit` stories for `query`, each with its best `passages`.
 
@@ -101,45 +105,56 @@ class Searcher:
         files lie there. `reverse` turns the order round: oldest first for `sort="date"`, and with
         `sort="relevance"` the best of the page last. With `correct`, a query whose few hits match a
         misspelt word only by its stem is searched as corrected (newsgrep.search.correct; the result's
-        `corrected_from` says so). Raises QueryError for a malformed query.
+        `corrected_from` says so). A search runs for at most `timeout` seconds (None: the limits'
+        default; 0: no limit); one that runs out returns the best articles found by then, with
+        `timed_out` set. Raises QueryError for a malformed query.
         """
         if sort not in SORTS:
             raise QueryError(f"cannot sort by {sort!r} (relevance, date or -date)")
         unknown = set(facets) - set(FACETS)
         if unknown:
             raise QueryError(f"cannot count matches by {', '.join(sorted(unknown))} ({', '.join(FACETS)})")
-        started = time.monotonic()
-        period = _restrict(_period(since, until), scope_query(paths, globs))
-        if reverse and sort != "relevance":
-            sort, reverse = ("-date" if sort == "date" else "date"), False
-        wanted = limit + offset
-        result = self._retrying(lambda: self._search(query, wanted, passages, operator, period, collapse, sort, facets))
-        result.hits, result.offset = result.hits[offset:], offset
-        if reverse:
-            result.hits.reverse()
-        result.building = self.backend.building()
-        if correct and self._misspelt(result):
-            corrected = self.search(
-                result.suggestion or "",
-                limit=limit,
-                passages=passages,
-                operator=operator,
-                since=since,
-                until=until,
-                collapse=collapse,
-                sort=sort,
-                facets=facets,
-                offset=offset,
-                paths=paths,
-                globs=globs,
-                reverse=reverse,
-                correct=False,
+        outer = correct  # a correction's search (correct=False) runs within the budget of the search it corrects
+        if outer:
+            self._deadline = Deadline(self.limits.timeout if timeout is None else timeout)
+        try:
+            started = time.monotonic()
+            period = _restrict(_period(since, until), scope_query(paths, globs))
+            if reverse and sort != "relevance":
+                sort, reverse = ("-date" if sort == "date" else "date"), False
+            wanted = limit + offset
+            result = self._retrying(
+                lambda: self._search(query, wanted, passages, operator, period, collapse, sort, facets)
             )
-            if corrected.total > result.total:
-                corrected.corrected_from = query
-                result = corrected
-        result.seconds = round(time.monotonic() - started, 4)
-        return result
+            result.hits, result.offset = result.hits[offset:], offset
+            if reverse:
+                result.hits.reverse()
+            result.building = self.backend.building()
+            if correct and not result.timed_out and not self._deadline.passed() and self._misspelt(result):
+                corrected = self.search(
+                    result.suggestion or "",
+                    limit=limit,
+                    passages=passages,
+                    operator=operator,
+                    since=since,
+                    until=until,
+                    collapse=collapse,
+                    sort=sort,
+                    facets=facets,
+                    offset=offset,
+                    paths=paths,
+                    globs=globs,
+                    reverse=reverse,
+                    correct=False,
+                )
+                if corrected.total > result.total and not corrected.timed_out:
+                    corrected.corrected_from = query
+                    result = corrected
+            result.seconds = round(time.monotonic() - started, 4)
+            return result
+        finally:
+            if outer:
+                self._deadline = Deadline(None)
 
     def _misspelt(self, result: SearchResult) -> bool:
         """Whether a result should give way to its suggestion: few hits, all by a stem only."""
@@ -206,7 +221,7 @@ class Searcher:
         hits = self._rank(found, match.parsed.passage, limit, per_hit, collapse, sort == "relevance")
         counted = {name: self._count_by(match.parsed.article, FACETS[name]) for name in facets}
         better = None
-        if found.total < ranking.suggest_below or match.fallback:
+        if (found.total < ranking.suggest_below or match.fallback) and not self._deadline.passed():
             better = self.suggest(query, 0 if match.fallback else found.total)
         return SearchResult(
             query,
@@ -217,26 +232,42 @@ class Searcher:
             suggestion=better,
             all_words=match.all_words,
             estimated=found.estimated,
+            timed_out=found.timed_out or self._deadline.passed(),
         )
 
     def _match(self, query: str, operator: str, period: wq.Query | None, retrieve) -> _Match:
         """Parses the query and decides whether it is run with all its words or, when too few articles
         have them all, with any of them. `retrieve(article_query)` gives candidates for the decision."""
-        parsed = parse_query(query, self.backend.schema, operator, period)
+        parsed = self._parse(query, operator, period)
         words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
         found = retrieve(parsed.article)
         all_words = _size(found)
         plain = operator == "and" and not parsed.has_operators
-        if plain and self.ranking.falls_back(words, all_words):
-            parsed = parse_query(query, self.backend.schema, "or", period, self.ranking.or_bonus)
+        timed_out = isinstance(found, Candidates) and found.timed_out
+        if plain and not timed_out and self.ranking.falls_back(words, all_words):
+            parsed = self._parse(query, "or", period, self.ranking.or_bonus)
             found = retrieve(parsed.article)
             return _Match(parsed, found if isinstance(found, Candidates) else None, bool(_size(found)), all_words)
         return _Match(parsed, found if isinstance(found, Candidates) else None, False, all_words)
 
+    def _parse(self, query: str, operator: str, period: wq.Query | None, or_bonus: float = 0.0) -> ParsedQuery:
+        """The query parsed, its patterns expanded within the limits (newsgrep.search.limits)."""
+        parsed = parse_query(query, self.backend.schema, operator, period, or_bonus)
+        expansions: dict = {}  # the passage query's patterns are the article query's
+        parsed.article = bound_query(parsed.article, self.backend, self.limits, self._deadline, expansions)
+        if parsed.passage is not None:
+            parsed.passage = bound_query(parsed.passage, self.backend, self.limits, self._deadline, expansions)
+        return parsed
+
     def _candidates(self, article_query: wq.Query, limit: int, sort: str, exclude=frozenset()) -> Candidates:
         backend = self.backend
         return backend.candidates(
-            article_query, limit, stats=backend.statistics(article_query), sort=sort, exclude=exclude
+            article_query,
+            limit,
+            stats=backend.statistics(article_query),
+            sort=sort,
+            exclude=exclude,
+            seconds=self._deadline.left(),
         )
 
     def _rank(
@@ -339,7 +370,7 @@ class Searcher:
     # the other questions -------------------------------------------------------------------------------
     def suggest(self, query: str, found: int = 0) -> str | None:
         """A corrected query that finds more than `found` articles ("did you mean"), or None."""
-        return suggestion(query, self.backend, found, self.ranking)
+        return suggestion(query, self.backend, found, self.ranking, self._deadline)
 
     def count_by(self, query: str, facet: str = "source", *, operator: str = "and", since=None, until=None):
         """Articles matching `query` per source, most first."""
@@ -433,7 +464,7 @@ class Searcher:
             read = ReadArticle(_shown(article), [(p.start, p.end) for p in article.passages])
             if not query or not query.strip():
                 return read
-            parsed = parse_query(query, self.backend.schema, "or")
+            parsed = self._parse(query, "or", None)
             terms = match_terms(parsed.passage, self.backend, PASSAGE_FIELD)
             analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
             read.title_highlights = highlight_spans(article.title, analyzer, terms)
@@ -470,13 +501,15 @@ class Searcher:
         return self.backend.first_match(by_prefix) if count else None
 
 
-def open_index(index_dir: str | os.PathLike | None = None, *, ranking: Ranking = DEFAULT_RANKING) -> Searcher:
+def open_index(
+    index_dir: str | os.PathLike | None = None, *, ranking: Ranking = DEFAULT_RANKING, limits: Limits = DEFAULT_LIMITS
+) -> Searcher:
     """A Searcher on the index at `index_dir` (default: $NEWSGREP_INDEX, else the nearest .newsgrep here
     or above). Raises IndexMissing / IndexIncompatible when there is no usable index."""
     from newsgrep.search.local import LocalBackend
     from newsgrep.store.layout import IndexDir, resolve_index_dir
 
-    return Searcher(LocalBackend(IndexDir(resolve_index_dir(index_dir)), ranking.weighting()), ranking)
+    return Searcher(LocalBackend(IndexDir(resolve_index_dir(index_dir)), ranking.weighting()), ranking, limits)
 
 
 def _shown(article) -> ShownArticle:

@@ -11,6 +11,7 @@ from whoosh import query as wq
 
 from newsgrep.errors import QueryError
 from newsgrep.search.backend import Backend
+from newsgrep.search.limits import Deadline, bound_query
 from newsgrep.search.parse import parse_query
 from newsgrep.search.settings import Ranking
 from newsgrep.store.schema import ARTICLE_FIELDS, PASSAGE_FIELD
@@ -21,9 +22,12 @@ CORRECTED_FIELDS = ("title", "body")  # words after these (title:goverment) are 
 _OPERATORS = {"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"}
 
 
-def suggestion(query: str, backend: Backend, found: int, ranking: Ranking) -> str | None:
+def suggestion(
+    query: str, backend: Backend, found: int, ranking: Ranking, deadline: Deadline | None = None
+) -> str | None:
     """A corrected query that finds more than `found` articles, or None. Each word the index hardly
-    knows gets its nearest index terms as candidates; the combination that finds most wins."""
+    knows gets its nearest index terms as candidates; the combination that finds most wins (of those
+    tried before `deadline`)."""
     analyzer = backend.schema[PASSAGE_FIELD].analyzer
     pieces: list[list[str]] = []  # the query cut into words and what lies between, each with its options
     at = 0
@@ -44,8 +48,10 @@ def suggestion(query: str, backend: Backend, found: int, ranking: Ranking) -> st
     cap = ranking.suggest_below * 10
     best, best_count = None, found
     for combination in itertools.islice(itertools.product(*pieces), ranking.suggest_tries):
+        if deadline is not None and deadline.passed():
+            break
         text = "".join(combination)
-        count = _count(backend, text, cap)
+        count = _count(backend, text, cap, deadline)
         if count > best_count and text != query:
             best, best_count = text, count
     return best
@@ -84,9 +90,9 @@ def _surface(stem: str, backend: Backend) -> str | None:
     return None
 
 
-def _count(backend: Backend, text: str, cap: int) -> int:
+def _count(backend: Backend, text: str, cap: int, deadline: Deadline | None) -> int:
     try:
         parsed = parse_query(text, backend.schema)
     except QueryError:
         return 0
-    return backend.count(parsed.article, cap)
+    return backend.count(bound_query(parsed.article, backend, deadline=deadline), cap)

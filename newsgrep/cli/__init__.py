@@ -37,6 +37,10 @@ class NewsgrepGroup(click.Group):
         except Exception as exc:
             if os.environ.get("NEWSGREP_DEBUG"):
                 raise
+            from newsgrep.errors import storage_problem
+
+            if storage_problem(exc):  # a full disk, a read-only folder: the user's to fix, no internal error
+                fail(storage_problem(exc) or "")
             fail(f"internal error: {type(exc).__name__}: {exc} (set NEWSGREP_DEBUG=1 for the traceback)")
 
 

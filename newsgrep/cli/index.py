@@ -47,14 +47,45 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
     above = index_found_above(index_dir)
     if above is not None and not quiet:
         notes.index_above(str(above))
-    with ProgressBar(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
-        report = build_index(
-            list(paths) or None,
-            index_dir,
-            rebuild=rebuild,
-            wait=float("inf") if wait else None,
-            progress=progress,
-            commit_every=commit_every,
-            processes=jobs,
-        )
+    before = _committed(index_dir)
+    try:
+        with ProgressBar(enabled=not (quiet or as_json) and sys.stderr.isatty()) as progress:
+            report = build_index(
+                list(paths) or None,
+                index_dir,
+                rebuild=rebuild,
+                wait=float("inf") if wait else None,
+                progress=progress,
+                commit_every=commit_every,
+                processes=jobs,
+            )
+    except KeyboardInterrupt:
+        notes.say(_interrupted(before, None if rebuild else _committed(index_dir)))
+        sys.exit(130)
     printer(as_json).index_report(report, quiet=quiet)
+
+
+def _committed(index_dir) -> int | None:
+    """Articles in the index's last commit (None: no index yet, or none readable)."""
+    from newsgrep.store.layout import IndexDir, resolve_index_dir
+    from newsgrep.store.manifest import Manifest
+
+    try:
+        index = IndexDir(resolve_index_dir(index_dir))
+        if not index.exists():
+            return None
+        with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
+            return manifest.counts()[2]
+    except Exception:  # noqa: BLE001 - only for the message after Ctrl-C
+        return None
+
+
+def _interrupted(before: int | None, after: int | None) -> str:
+    """What Ctrl-C kept: nothing of the run, or the articles its commits hold (`after` None: a rebuild,
+    whose new index is not live until complete)."""
+    again = "run `newsgrep index` again to finish"
+    if after is None or after == (before or 0):
+        kept = "the index is as it was" if before is not None else "no article is in the index yet"
+        return f"interrupted: nothing of this run was committed ({kept}); {again}"
+    added = after - (before or 0)
+    return f"interrupted: the index holds {after:,} articles ({added:+,} committed by this run); {again}"

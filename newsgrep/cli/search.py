@@ -44,6 +44,13 @@ from newsgrep.cli import cli, color_option, index_option, pager_option, printer
     type=click.IntRange(40),
     help="Characters of each passage shown.",
 )
+@click.option(
+    "--timeout",
+    default=None,
+    type=click.FloatRange(0),
+    metavar="SECONDS",
+    help="Stop after SECONDS with the best found by then (default 2; 0: no limit).",
+)
 @color_option
 @pager_option
 def search_command(
@@ -66,6 +73,7 @@ def search_command(
     as_json,
     plain,
     passage_chars,
+    timeout,
     color,
     pager,
 ):
@@ -104,6 +112,7 @@ def search_command(
             reverse=reverse,
             collapse=not no_collapse,
             facets=(by,) if by else (),
+            timeout=timeout,
             **where,
         )
     if vimgrep:

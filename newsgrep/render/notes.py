@@ -22,6 +22,11 @@ def say(message: str) -> None:
 
 
 def query_notes(result: SearchResult) -> None:
+    if result.timed_out:
+        say(
+            f"the search ran out of time after {result.seconds:g} s: showing the best articles found by then"
+            " (--timeout SECONDS for more, 0 for no limit)"
+        )
     if result.corrected_from:
         say(
             f"showing results for {result.query!r}: {result.corrected_from!r} matched only other words of its stem"

@@ -186,7 +186,8 @@ class IndexDir:
         once, float('inf'): wait forever). The kernel drops the lock when its holder dies, so a killed
         run never leaves a lock behind."""
         self.path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        _HELD_LOCKS.add(fd)
         try:
             deadline = time.monotonic() + (wait or 0)
             while True:
@@ -204,7 +205,26 @@ class IndexDir:
             os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}".encode(), 0)
             yield self
         finally:
+            _HELD_LOCKS.discard(fd)
             os.close(fd)
+
+
+_HELD_LOCKS: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (an indexing worker): closes its copies of the parent's lock descriptors, so
+    that the lock is the parent's alone and goes when the parent dies, even while workers still run.
+    (Closing a copy releases nothing: the lock is released when the last copy is closed.)"""
+    for fd in list(_HELD_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 def whoosh_path(gen: Path) -> Path:

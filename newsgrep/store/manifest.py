@@ -40,7 +40,7 @@ class Manifest:
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
         if readonly:  # searches: never write, never wait for a writer
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5, isolation_level=None)
+            self.db = _read_only(self.path)
             return
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -184,6 +184,15 @@ class Manifest:
                 found.setdefault(mine, []).append(other)
         return {i: sorted(others) for i, others in found.items()}
 
+    def mark_unread(self, paths: list[str]) -> None:
+        """Marks files to be read again and their articles replaced by the next run (`check --repair`), in
+        one transaction: their stamps and digests no longer match any file."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE files SET mtime_ns = -1, digest = '', resume = NULL WHERE path = ?", [(p,) for p in paths]
+            )
+
     # one transaction per Whoosh commit ---------------------------------------------------------------
     def apply(
         self,
@@ -256,6 +265,25 @@ class Manifest:
 
 
 _ENTRY = "path, root, size, mtime_ns, digest, articles, skipped, passages, resume"
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes. SQLite reads a WAL database through its `-shm` file, which it
+    must create when no writer has: on a read-only folder or a full disk it cannot, and the database is
+    then opened as immutable (no writer can be running there; an unmerged WAL of a writer killed on a
+    full disk is left out: its last transaction was not yet part of a finished run)."""
+    from urllib.parse import quote
+
+    address = f"file:{quote(str(path))}"
+    db = sqlite3.connect(f"{address}?mode=ro", uri=True, timeout=5, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+    db = sqlite3.connect(f"{address}?mode=ro&immutable=1", uri=True, timeout=5, isolation_level=None)
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return db
 
 
 def _row(e: FileEntry) -> tuple:

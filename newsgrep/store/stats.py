@@ -35,7 +35,7 @@ def index_stats(index_dir=None) -> IndexStats:
     with ix.searcher() as searcher:
         articles = searcher.doc_count()
     segments = whoosh_internals.segment_count(ix)
-    with Manifest(index.manifest_path(gen)) as manifest:
+    with Manifest(index.manifest_path(gen), readonly=True) as manifest:
         files, skipped, _, passages = manifest.counts()
         roots = manifest.roots()
         updated = manifest.updated()

@@ -108,3 +108,18 @@ def trim_whoosh_imports() -> None:
     finally:
         if sys.modules.get("urllib.request") is stand_in:
             del sys.modules["urllib.request"]
+
+
+def remove_unused_files(whoosh_dir) -> None:
+    """Removes the files of segments that the index's last table of contents does not list (those of a
+    commit that failed, e.g. on a full disk), as Whoosh's own commit does for merged-away ones
+    (whoosh.index.clean_files, which Whoosh calls only from a commit that succeeded)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, EmptyIndexError, clean_files
+
+    storage = FileStorage(str(whoosh_dir))
+    try:
+        toc = TOC.read(storage, "MAIN")
+    except EmptyIndexError:
+        return
+    clean_files(storage, "MAIN", toc.generation, toc.segments)

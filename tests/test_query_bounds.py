@@ -1,0 +1,192 @@
+"""Every query's cost is bounded (newsgrep.search.limits): patterns expand to a capped number of terms,
+`*` means every article, and a search that runs out of its time returns what it found, saying so."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import pytest
+from whoosh import query as wq
+
+from newsgrep import open_index
+from newsgrep.errors import QueryError
+from newsgrep.search.limits import Limits, bound_query, fuzzy_edits
+from newsgrep.search.parse import parse_query
+from tests.conftest import json_hits, needs_shared, run_cli
+
+
+def _terms(q: wq.Query) -> list[wq.Query]:
+    return [leaf for leaf in q.leaves() if isinstance(leaf, wq.Term)]
+
+
+def test_a_bare_star_and_any_word_patterns_mean_every_article(built):
+    with open_index(built) as searcher:
+        every = searcher.backend.doc_count()
+        for text in ("*", "?*", "title:*", "**"):
+            result = searcher.search(text, collapse=False, limit=100)
+            assert result.total == every, text
+            assert len(result.hits) == every, text
+
+
+def test_a_prefix_expands_to_its_most_frequent_terms_only(built):
+    with open_index(built, limits=Limits(max_expansions=3)) as searcher:
+        backend = searcher.backend
+        parsed = parse_query("s*", backend.schema)
+        everything = backend.expand(parsed.article, "body")
+        assert len(everything) > 3
+        bounded_query = bound_query(parsed.article, backend, searcher.limits)
+        kept = {t.text for t in _terms(bounded_query)}
+        assert len(kept) == 3
+        frequencies = backend.doc_frequencies("body", everything)
+        assert min(frequencies[t] for t in kept) >= max(frequencies[t] for t in everything - kept)
+        assert searcher.search("s*").hits
+
+
+def test_the_patterns_of_one_query_share_the_term_budget(built):
+    with open_index(built, limits=Limits(max_expansions=64, max_terms=6)) as searcher:
+        parsed = parse_query("s* OR p* OR c*", searcher.backend.schema)
+        assert len(_terms(bound_query(parsed.article, searcher.backend, searcher.limits))) <= 6
+
+
+def test_fuzzy_terms_allow_the_edits_their_length_allows():
+    assert [fuzzy_edits(word, 2) for word in ("x", "ab", "abc", "abcde", "abcdef")] == [0, 0, 1, 1, 2]
+    assert fuzzy_edits("abcdefgh", 1) == 1
+
+
+def test_a_fuzzy_term_finds_a_misspelling_and_a_short_one_is_the_word_itself(built):
+    with open_index(built) as searcher:
+        parsed = parse_query("electt~", searcher.backend.schema)
+        found = {t.text for t in _terms(bound_query(parsed.article, searcher.backend))}
+        assert "elect" in found
+        short = bound_query(parse_query("x~2", searcher.backend.schema).article, searcher.backend)
+        assert isinstance(short, (wq.Term, type(wq.NullQuery))), short
+        assert searcher.search("electt~").hits
+
+
+def test_a_search_out_of_time_warns_and_flags_its_summary(built):
+    done = run_cli("search", "s* OR p*", "--index", str(built), "--json", "--timeout", "0.000001")
+    assert done.returncode in (0, 1), done.stderr
+    _, summary = json_hits(done.stdout)
+    assert summary["timed_out"] is True
+    assert "ran out of time" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    done = run_cli("search", "s* OR p*", "--index", str(built), "--json", "--timeout", "0")
+    assert json_hits(done.stdout)[1]["timed_out"] is False
+
+
+# On real news (slow): the queries that held a search for minutes ---------------------------------------
+
+ARTICLES = 700
+BUDGET = 1.0  # seconds: each search's time budget here
+BOUND = 5 * BUDGET  # the wall time a bounded search must stay within (the machine is shared)
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory):
+    source = needs_shared("corpora", "wikinews", "docs.jsonl")
+    from newsgrep.indexer.build import build_index
+
+    root = tmp_path_factory.mktemp("news")
+    with source.open(encoding="utf-8") as lines, (root / "news.jsonl").open("w", encoding="utf-8") as out:
+        for _, line in zip(range(ARTICLES), lines, strict=False):
+            out.write(line)
+    index = root / ".newsgrep"
+    build_index([str(root)], index)
+    return index
+
+
+def _timed(searcher, text: str, **options):
+    start = time.monotonic()
+    result = searcher.search(text, **options)
+    return result, time.monotonic() - start
+
+
+SLOW_QUERIES = {
+    "*": "every",
+    "?*": "every",
+    "e* OR s*": "some",
+    "x~2 y~2 z~2": "any",
+    " OR ".join(f"{a}{b}*" for a in "ts" for b in "aeiou"): "some",
+    " ".join(f"{a}{b}{c}~2" for a in "bcdfgmnprst" for b in "aeiou" for c in "lnrst")[:2000]: "any",  # ~300 terms
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", list(SLOW_QUERIES))
+def test_the_slow_queries_end_within_their_budget_with_sensible_results(news_index, text):
+    with open_index(news_index, limits=Limits(timeout=BUDGET)) as searcher:
+        every = searcher.backend.doc_count()
+        result, took = _timed(searcher, text)
+    assert took < BOUND, f"{text[:40]!r} took {took:.1f} s"
+    expected = SLOW_QUERIES[text]
+    if expected == "every":
+        assert result.total == every and len(result.hits) == 10
+    elif expected == "some":
+        assert result.hits
+    for hit in result.hits:
+        assert hit.passages
+
+
+_SYNTAX = [
+    "AND",
+    "OR",
+    "NOT",
+    "(",
+    ")",
+    '"',
+    "*",
+    "?",
+    "~",
+    "~2",
+    "+",
+    "-",
+    "|",
+    ":",
+    "title:",
+    "date:",
+    "^2",
+    "[",
+    "]",
+]
+_WORDS = ["election", "minister", "e", "s", "x", "pr", "gov", "a", "the", "war", "élection", "日本", "ß", "0", "2008"]
+
+
+def _soup(rng: random.Random) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 25)):
+        kind = rng.random()
+        if kind < 0.45:
+            parts.append(rng.choice(_WORDS) + rng.choice(["", "*", "?*", "~", "~2", "*s"]))
+        elif kind < 0.85:
+            parts.append(rng.choice(_SYNTAX))
+        else:
+            parts.append("".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(1, 6))))
+    return rng.choice([" ", "", " OR "]).join(parts)
+
+
+@pytest.mark.slow
+def test_a_fuzz_of_query_syntax_soups_never_raises_and_never_exceeds_the_bound(news_index):
+    rng = random.Random(18)
+    slowest, answered = 0.0, 0
+    with open_index(news_index, limits=Limits(timeout=BUDGET / 2)) as searcher:
+        for _ in range(200):
+            text = _soup(rng)
+            try:
+                _, took = _timed(searcher, text)
+                answered += 1
+            except QueryError:
+                continue
+            slowest = max(slowest, took)
+            assert took < BOUND / 2, f"{text!r} took {took:.1f} s"
+    assert answered >= 40  # the soups are not all refused
+    print(f"200 soups, {answered} answered, slowest {slowest:.2f} s")
+
+
+@pytest.mark.slow
+def test_the_cli_takes_a_timeout_and_says_when_it_ran_out(news_index):
+    done = run_cli("search", "?*", "--index", str(news_index), "--json", "--timeout", "3")
+    hits, summary = json_hits(done.stdout)
+    assert done.returncode == 0 and len(hits) == 10 and summary["timed_out"] is False
+    assert json.loads(done.stdout.splitlines()[-1])["summary"]["total"] == ARTICLES
