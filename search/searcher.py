@@ -37,6 +37,7 @@ from newsgrep.store.schema import PASSAGE_FIELD, F
 MIN_ID_PREFIX, ID_LENGTH = 4, 12  # an id's first digits that name it, as git's short commit names
 SORTS = ("relevance", "date", "-date")  # date: newest first; -date: oldest first (undated last in both)
 FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
+AMONG_CHUNK = 1000  # article ids a query is intersected with at a time (`among`)
 
 
 class ArticleNotFound(QueryError):
@@ -194,6 +195,69 @@ class Searcher:
         def run() -> int:
             match = self._match(query, operator, period, self._decision_count)
             return self.backend.count(match.parsed.article, self.backend.doc_count())
+
+        return self._retrying(run)
+
+    def among(
+        self,
+        query: str,
+        ids: list[str],
+        *,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+    ) -> list[Hit]:
+        """Which of the articles `ids` match `query`, best first, each with its best passage: the query
+        parsed and bounded as `search` parses it, with the same filters, but without the any-word fallback
+        (a saved search of three words wants all three). The query is intersected with those ids (Whoosh
+        skips along the archive's postings to them), so it costs what those articles cost, not a search
+        of the archive. Raises QueryError for a malformed query."""
+        if not ids:
+            return []
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        hits: list[Hit] = []
+        for start in range(0, len(ids), AMONG_CHUNK):
+            chunk = ids[start : start + AMONG_CHUNK]
+            only = wq.ConstantScoreQuery(wq.Or([wq.Term(F.ID, i) for i in chunk]), 0.0)
+
+            def run(only=only, chunk=chunk) -> list[Hit]:
+                parsed = parse_query(query, self.backend.schema, operator, _restrict(period, only))
+                found = self._candidates(parsed.article, len(chunk), "relevance")
+                return self._rank(found, parsed.passage, len(chunk), 1, collapse=False, by_score=True)
+
+            hits.extend(self._retrying(run))
+        return hits
+
+    def articles_by_id(self, ids: list[str]) -> list[ShownArticle]:
+        """The articles with these ids (those in the index), in the order given."""
+        return self._retrying(lambda: [_shown(a) for a in self.backend.stored(ids).values()])
+
+    def copies(self, ids: list[str]) -> dict[str, list[str]]:
+        """{id: ids of its near-duplicates} for those of `ids` that have some."""
+        return self._retrying(lambda: self.backend.copies(ids))
+
+    def stories(self, ids: list[str], leads: list[str]) -> dict[str, str]:
+        """{id: the article leading its story} for those of `ids` (taken in order) that are copies or other
+        outlets' reports (as `search` collapses them) of one of `leads` or of an id before them; the
+        others lead stories of their own."""
+
+        def run() -> dict[str, str]:
+            stored = self.backend.stored(list(dict.fromkeys([*leads, *ids])))
+            matcher = StoryMatcher(self.backend.copies(list(stored)), self._body_idf, self.ranking)
+            known = [stored[i] for i in leads if i in stored]
+            found: dict[str, str] = {}
+            for article_id in ids:
+                article = stored.get(article_id)
+                if article is None:
+                    continue
+                lead = next((other for other in known if matcher.same(other, article)), None)
+                if lead is not None:
+                    found[article_id] = lead.id
+                else:
+                    known.append(article)
+            return found
 
         return self._retrying(run)
 

@@ -39,6 +39,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
     extension. With no PATHS and no index yet, the bundled ./corpus is indexed.
     An index found in a parent folder is used (and named on stderr).
     """
+    from newsgrep.cli.alert import check_alerts
     from newsgrep.indexer.build import build_index
     from newsgrep.render import notes
     from newsgrep.render.progress import ProgressBar
@@ -58,3 +59,4 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
             processes=jobs,
         )
     printer(as_json).index_report(report, quiet=quiet)
+    check_alerts(report.index, as_json)
