@@ -230,6 +230,26 @@ class Searcher:
             hits.extend(self._retrying(run))
         return hits
 
+    def within(
+        self,
+        ids: list[str],
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+    ) -> set[str]:
+        """Those of the articles `ids` that pass search's filters (dates, paths, globs)."""
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        found: set[str] = set()
+        for start in range(0, len(ids), AMONG_CHUNK):
+            chunk = ids[start : start + AMONG_CHUNK]
+            only = _restrict(wq.Or([wq.Term(F.ID, i) for i in chunk]), period)
+            assert only is not None
+            hits = self._retrying(lambda only=only, chunk=chunk: self._candidates(only, len(chunk), "relevance").hits)
+            found.update(c.article.id for c in hits)
+        return found
+
     def articles_by_id(self, ids: list[str]) -> list[ShownArticle]:
         """The articles with these ids (those in the index), in the order given."""
         return self._retrying(lambda: [_shown(a) for a in self.backend.stored(ids).values()])

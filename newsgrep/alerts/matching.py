@@ -54,6 +54,11 @@ def match_alert(
     missed = [i for i in ids if i not in known and i not in {h.id for h in matched}]
     found_copies = {i: next((known[c] for c in copies.get(i, ()) if c in known), None) for i in missed}
     copied = {i: lead for i, lead in found_copies.items() if lead is not None}
+    if copied:  # those the alert's dates and paths keep
+        options = search_options(alert)
+        del options["operator"]
+        kept = searcher.within(list(copied), **options)
+        copied = {i: lead for i, lead in copied.items() if i in kept}
     if copied:
         for article in searcher.articles_by_id(list(copied)):
             hits.append(
