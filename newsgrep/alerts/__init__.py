@@ -101,24 +101,31 @@ def check_new(index_dir, show: Callable[[list[AlertHit]], None]) -> AlertRun:
     run = AlertRun([], [])
     if not (index.path / FILE).exists():
         return run
-    with AlertStore(index.path) as store:
-        alerts = store.alerts()
-        generation, seq = _log_position(index)
-        mark = store.watermark(generation)
-        if mark is None:  # a rebuild started a new generation: its articles are not new (see the README)
-            store.record(generation, seq, [])
-        elif alerts and seq > mark:
-            ids, seq = _indexed_after(index, mark)
-            run.articles = len(ids)
-            decided = _match(index, store, alerts, ids, run.problems)
-            _pause("matched")
-            store.record(generation, seq, decided)
-            _pause("recorded")
-        elif seq > (mark or 0):
-            store.record(generation, seq, [])
-        run.hits = deliver(store, show, run.problems)
+    try:
+        with AlertStore(index.path) as store:
+            _check(index, store, show, run)
+    except (NewsgrepError, sqlite3.Error, OSError) as exc:  # the index run is done all the same
+        run.problems.append(f"alerts not run: {exc} (the next run catches up)")
     run.seconds = round(time.monotonic() - started, 4)
     return run
+
+
+def _check(index: IndexDir, store: AlertStore, show, run: AlertRun) -> None:
+    alerts = store.alerts()
+    generation, seq = _log_position(index)
+    mark = store.watermark(generation)
+    if mark is None:  # a rebuild started a new generation: its articles are not new (see the README)
+        store.record(generation, seq, [])
+    elif alerts and seq > mark:
+        ids, seq = _indexed_after(index, mark)
+        run.articles = len(ids)
+        decided = _match(index, store, alerts, ids, run.problems)
+        _pause("matched")
+        store.record(generation, seq, decided)
+        _pause("recorded")
+    elif seq > mark:
+        store.record(generation, seq, [])
+    run.hits = deliver(store, show, run.problems)
 
 
 def replay(index_dir, name: str | None, since: str | None, until: str | None = None) -> list[AlertHit]:
