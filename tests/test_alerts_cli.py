@@ -112,11 +112,17 @@ def test_alerts_fire_once_for_the_articles_each_run_adds_or_changes(tmp_path):
         assert hit["also_in"] and hit["story"] == phrase["id"] and hit["story_title"] == "Attack on police"
     assert not by_file[("familia", "bbc")]["also_in"]
 
-    # a removed alert fires no more and is not listed
+    # a removed alert fires no more and is not listed; a removed file fires nothing, nor does it when it
+    # comes back
     assert run_cli("alert", "remove", "july", "--index", str(ix)).returncode == 0
     _write(news, "voa/later.txt", _article("Police parade", ["Police marched in Morelia."], "21 July 2009"))
+    title = (news / "voa/title.txt").read_text()
+    (news / "voa/title.txt").unlink()
     hits, _ = _index(news, ix)
     every += hits
+    assert _fired(hits) == set()
+    _write(news, "voa/title.txt", title)
+    hits, _ = _index(news, ix)
     assert _fired(hits) == set()
     listed = run_cli("alert", "list", "--index", str(ix), "--json")
     names = {json.loads(line)["name"]: json.loads(line)["fired"] for line in listed.stdout.splitlines()}

@@ -51,7 +51,8 @@ def match_alert(
     # New articles the query misses that are copies of one it matched now, or of one that fired before.
     reported = {hit.id: story.get(hit.id, hit.id) for hit in fresh}
     known = {**earlier, **reported}
-    missed = [i for i in ids if i not in known and i not in {h.id for h in matched}]
+    matched_ids = {hit.id for hit in matched}
+    missed = [i for i in ids if i not in known and i not in matched_ids]
     found_copies = {i: next((known[c] for c in copies.get(i, ()) if c in known), None) for i in missed}
     copied = {i: lead for i, lead in found_copies.items() if lead is not None}
     if copied:  # those the alert's dates and paths keep
