@@ -23,9 +23,9 @@ def alert_group():
     """
 
 
-@alert_group.command("add")
+@alert_group.command("add", short_help="Save a search as an alert.")
 @click.argument("name")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1, required=True, metavar="QUERY [PATH]...")
 @index_option
 @click.option("--or", "any_word", is_flag=True, help="Match articles with any of the words (default: all).")
 @click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (2009-07-16, 'last week').")
@@ -81,7 +81,7 @@ def alert_remove(name, index_dir):
     click.echo(f"newsgrep: alert {name!r} removed", err=True)
 
 
-@alert_group.command("run")
+@alert_group.command("run", short_help="Deliver what is pending; replay an alert over a period.")
 @click.argument("name", required=False)
 @index_option
 @click.option("--since", metavar="WHEN", help="Replay over articles indexed since WHEN ('last week', 2024-05-01).")
