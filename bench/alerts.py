@@ -39,6 +39,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=95_000, help="articles in the archive before the batches")
     parser.add_argument("--batches", default="10,10,10,1000", help="sizes of the batches of new articles")
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsgrep-alert-bench"))
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the work folder's index (built by an earlier run) and its alerts; new articles are then "
+        "archive articles copied to new paths (wire copies: new articles, near-duplicates of archived ones)",
+    )
     args = parser.parse_args()
     batches = [int(n) for n in args.batches.split(",")]
 
@@ -49,25 +55,31 @@ def main() -> None:
     incoming = files[len(files) - sum(batches) :]
     archive = files[: args.articles]
     news, ix = args.work / "news", args.work / "ix"
-    if args.work.exists():
-        shutil.rmtree(args.work)
-    (news / "archive").mkdir(parents=True)
-    for path in archive:
-        target = news / "archive" / path.relative_to(args.scaled)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
-
-    started = time.monotonic()
-    report = build_index([str(news)], ix)
-    print(f"archive: {report.articles:,} articles indexed in {time.monotonic() - started:.0f} s")
-    for name, query, options in ALERTS:
-        alerts.add(ix, name, query, **options)
-    print(f"alerts: {', '.join(f'{name} {query!r}' for name, query, _ in ALERTS)}")
+    if args.reuse and ix.exists():
+        stamp = time.strftime("%H%M%S")
+        incoming = archive[::-1][: sum(batches)]
+        print(f"reusing {ix}; new articles are copies of archived ones (batches named *-{stamp})")
+    else:
+        stamp = ""
+        if args.work.exists():
+            shutil.rmtree(args.work)
+        (news / "archive").mkdir(parents=True)
+        for path in archive:
+            target = news / "archive" / path.relative_to(args.scaled)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+        started = time.monotonic()
+        report = build_index([str(news)], ix)
+        print(f"archive: {report.articles:,} articles indexed in {time.monotonic() - started:.0f} s", flush=True)
+        for name, query, options in ALERTS:
+            alerts.add(ix, name, query, **options)
+    described = [f"{name} {query!r}" + (f" {options}" if options else "") for name, query, options in ALERTS]
+    print(f"alerts: {', '.join(described)}")
 
     rows = []
     taken = 0
     for number, size in enumerate(batches, 1):
-        batch = news / f"batch{number}"
+        batch = news / f"batch{number}{'-' + stamp if stamp else ''}"
         for path in incoming[taken : taken + size]:
             target = batch / path.relative_to(args.scaled)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from newsgrep.errors import QueryError
+from newsgrep.search.article_set import ArticleSet
 from newsgrep.search.backend import Backend, Candidate, Candidates
 from newsgrep.search.dates import date_bound
 from newsgrep.search.highlight import highlight_spans, match_terms
@@ -37,7 +38,7 @@ from newsgrep.store.schema import PASSAGE_FIELD, F
 MIN_ID_PREFIX, ID_LENGTH = 4, 12  # an id's first digits that name it, as git's short commit names
 SORTS = ("relevance", "date", "-date")  # date: newest first; -date: oldest first (undated last in both)
 FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
-AMONG_CHUNK = 1000  # article ids a query is intersected with at a time (`among`)
+AMONG_CHUNK = 5000  # article ids a query is intersected with at a time (`among`)
 
 
 class ArticleNotFound(QueryError):
@@ -61,6 +62,7 @@ class Searcher:
         self.backend = backend
         self.ranking = ranking
         self._idf: dict[str, float] = {}  # body-field idf of terms seen by story collapse, until the index changes
+        self._sets: dict[tuple[str, ...], ArticleSet] = {}  # `among`'s restrictions, until the index changes
 
     def __enter__(self) -> Searcher:
         return self
@@ -220,10 +222,9 @@ class Searcher:
         hits: list[Hit] = []
         for start in range(0, len(ids), AMONG_CHUNK):
             chunk = ids[start : start + AMONG_CHUNK]
-            only = wq.ConstantScoreQuery(wq.Or([wq.Term(F.ID, i) for i in chunk]), 0.0)
 
-            def run(only=only, chunk=chunk) -> list[Hit]:
-                parsed = parse_query(query, self.backend.schema, operator, _restrict(period, only))
+            def run(chunk=chunk) -> list[Hit]:
+                parsed = parse_query(query, self.backend.schema, operator, _restrict(period, self._article_set(chunk)))
                 found = self._candidates(parsed.article, len(chunk), "relevance")
                 return self._rank(found, parsed.passage, len(chunk), 1, collapse=False, by_score=True)
 
@@ -244,10 +245,23 @@ class Searcher:
         found: set[str] = set()
         for start in range(0, len(ids), AMONG_CHUNK):
             chunk = ids[start : start + AMONG_CHUNK]
-            only = _restrict(wq.Or([wq.Term(F.ID, i) for i in chunk]), period)
-            assert only is not None
-            hits = self._retrying(lambda only=only, chunk=chunk: self._candidates(only, len(chunk), "relevance").hits)
+
+            def run(chunk=chunk) -> list[Candidate]:
+                only = _restrict(self._article_set(chunk), period)
+                assert only is not None
+                return self._candidates(only, len(chunk), "relevance").hits
+
+            hits = self._retrying(run)
             found.update(c.article.id for c in hits)
+        return found
+
+    def _article_set(self, ids: list[str]) -> ArticleSet:
+        """The query matching these articles, kept while the index does not change (every alert of a run
+        asks for the same ones)."""
+        key = tuple(ids)
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = ArticleSet(ids)
         return found
 
     def articles_by_id(self, ids: list[str]) -> list[ShownArticle]:
@@ -412,6 +426,7 @@ class Searcher:
         for attempt in range(3):
             if self.backend.refresh():
                 self._idf.clear()
+                self._sets.clear()
             try:
                 return run()
             except FileNotFoundError:
