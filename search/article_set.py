@@ -5,7 +5,9 @@ An `Or` of one `Term(id, ...)` per article builds, in every segment, a tree of a
 each sized first (a term lookup each, then again per alert): 1,000 new articles in an index of 13
 segments cost seconds. This looks each id up once per segment (and once per run: the instance keeps
 what it found while its searcher is open) and answers with a list of document numbers, which an
-intersection skips along; its score is 0, so the user's query alone ranks.
+intersection skips along; its score is 0, so the user's query alone ranks. `Among` restricts a query to
+the set: in the segments that hold none of the articles (in an archive, all but the newest) it builds no
+matcher at all, so a date range or a common word costs nothing there.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class ArticleSet(wq.Query):
             return matching.NullMatcher()
         return matching.ListMatcher(docnums, all_weights=0.0)
 
+    def around(self, query: wq.Query) -> Among:
+        """`query`, matched among these articles only."""
+        return Among(query, self)
+
     def _docnums(self, reader) -> list[int]:
         cached = self._found.get(id(reader))
         if cached is not None and cached[0] is reader:
@@ -64,3 +70,31 @@ class ArticleSet(wq.Query):
         found = sorted(docnums)
         self._found[id(reader)] = (reader, found)
         return found
+
+
+class Among(wq.WrappingQuery):
+    """A query restricted to an ArticleSet."""
+
+    def __init__(self, child: wq.Query, articles: ArticleSet):
+        super().__init__(child)
+        self.articles = articles
+
+    def _rewrap(self, child):
+        return Among(child, self.articles)
+
+    def __repr__(self) -> str:
+        return f"Among({self.child!r}, {self.articles!r})"
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.child == self.child and other.articles == self.articles
+
+    def __hash__(self) -> int:
+        return hash(self.child) ^ hash(self.articles)
+
+    def estimate_size(self, ixreader) -> int:
+        return min(self.child.estimate_size(ixreader), len(self.articles.ids))
+
+    def matcher(self, searcher, context=None):
+        if not self.articles._docnums(searcher.reader()):
+            return matching.NullMatcher()
+        return wq.And([self.child, self.articles]).matcher(searcher, context)

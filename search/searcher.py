@@ -224,8 +224,8 @@ class Searcher:
             chunk = ids[start : start + AMONG_CHUNK]
 
             def run(chunk=chunk) -> list[Hit]:
-                parsed = parse_query(query, self.backend.schema, operator, _restrict(period, self._article_set(chunk)))
-                found = self._candidates(parsed.article, len(chunk), "relevance")
+                parsed = parse_query(query, self.backend.schema, operator, period)
+                found = self._candidates(self._article_set(chunk).around(parsed.article), len(chunk), "relevance")
                 return self._rank(found, parsed.passage, len(chunk), 1, collapse=False, by_score=True)
 
             hits.extend(self._retrying(run))
@@ -247,8 +247,8 @@ class Searcher:
             chunk = ids[start : start + AMONG_CHUNK]
 
             def run(chunk=chunk) -> list[Candidate]:
-                only = _restrict(self._article_set(chunk), period)
-                assert only is not None
+                articles = self._article_set(chunk)
+                only = articles if period is None else articles.around(period)
                 return self._candidates(only, len(chunk), "relevance").hits
 
             hits = self._retrying(run)
@@ -276,6 +276,9 @@ class Searcher:
         """{id: the article leading its story} for those of `ids` (taken in order) that are copies or other
         outlets' reports (as `search` collapses them) of one of `leads` or of an id before them; the
         others lead stories of their own."""
+
+        if not ids:
+            return {}
 
         def run() -> dict[str, str]:
             stored = self.backend.stored(list(dict.fromkeys([*leads, *ids])))
