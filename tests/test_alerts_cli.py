@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import CORPUS, run_cli
 
 pytestmark = pytest.mark.slow  # many real `newsgrep` processes, each a second or more
 
@@ -274,3 +274,47 @@ def test_bad_alerts_are_one_line_errors(tmp_path):
     _add(ix, "x", "raid")
     twice = run_cli("alert", "add", "x", "other", "--index", str(ix))
     assert twice.returncode == 2 and "already" in twice.stderr
+
+
+def test_another_outlet_s_report_of_an_alerted_story_is_reported_under_it(tmp_path):
+    news, ix = tmp_path / "news", tmp_path / "ix"
+    for path in sorted((CORPUS / "wikinews").glob("*.txt"))[:30]:  # a collection to weigh words against
+        _write(news, f"misc/{path.name}", path.read_text())
+    assert run_cli("index", str(news), "--index", str(ix), "-q").returncode == 0
+    _add(ix, "volcano", "Tungurahua")
+    _write(news, "bbc/a.txt", VOLCANO_BBC)
+    first, _ = _index(news, ix)
+    assert [(hit["title"], hit["also_in"]) for hit in first] == [("Volcano erupts near Tungurahua", False)]
+    _write(news, "voa/b.txt", VOLCANO_VOA)  # the same story in other words: not a copy
+    done = run_cli("index", str(news), "--index", str(ix))
+    assert done.returncode == 0, done.stderr
+    assert "alert 'volcano': 1 new article" in done.stderr
+    assert "also in: voa: Ecuador evacuates villages as Tungurahua spews ash  [Volcano erupts near Tungurahua]" in (
+        done.stderr
+    )
+    replay = run_cli("alert", "run", "volcano", "--index", str(ix), "--json")
+    replayed = [json.loads(line)["alert"] for line in replay.stdout.splitlines()]
+    stories = {hit["title"]: hit["story"] for hit in replayed}
+    assert len(set(stories.values())) == 1 and stories[VOLCANO_VOA.split("\n")[0]] == first[0]["id"]
+
+
+VOLCANO_BBC = """Volcano erupts near Tungurahua
+
+16 July 2009
+
+The Tungurahua volcano in Ecuador erupted on Thursday, sending ash over Banos and Riobamba.
+
+Geologists from the Instituto Geofisico said lava flows reached the Vazcun valley and Pondoa.
+
+Authorities evacuated Cusua and Juive Grande as pyroclastic flows descended the slopes.
+"""
+VOLCANO_VOA = """Ecuador evacuates villages as Tungurahua spews ash
+
+17 July 2009
+
+Residents of Juive Grande and Cusua left their homes after Tungurahua's pyroclastic flows, officials said.
+
+Ash fell on Riobamba and Banos, and the Instituto Geofisico reported lava in the Vazcun valley near Pondoa.
+
+The eruption began on Thursday, geologists in Ecuador said.
+"""
