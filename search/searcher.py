@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from newsgrep.errors import QueryError
+from newsgrep.search.article_set import ArticleSet
 from newsgrep.search.backend import Backend, Candidate, Candidates
 from newsgrep.search.dates import date_bound
 from newsgrep.search.highlight import highlight_spans, match_terms
@@ -38,6 +39,7 @@ from newsgrep.store.schema import PASSAGE_FIELD, F
 MIN_ID_PREFIX, ID_LENGTH = 4, 12  # an id's first digits that name it, as git's short commit names
 SORTS = ("relevance", "date", "-date")  # date: newest first; -date: oldest first (undated last in both)
 FACETS = {"source": F.OUTLET}  # what matches can be counted by, and the field that counts them
+AMONG_CHUNK = 5000  # article ids a query is intersected with at a time (`among`)
 
 
 class ArticleNotFound(QueryError):
@@ -63,6 +65,7 @@ class Searcher:
         self.limits = limits  # what one query may cost (newsgrep.search.limits)
         self._deadline = Deadline(None)  # the running search's
         self._idf: dict[str, float] = {}  # body-field idf of terms seen by story collapse, until the index changes
+        self._sets: dict[tuple[str, ...], ArticleSet] = {}  # `among`'s restrictions, until the index changes
 
     def __enter__(self) -> Searcher:
         return self
@@ -209,6 +212,109 @@ class Searcher:
         def run() -> int:
             match = self._match(query, operator, period, self._decision_count)
             return self.backend.count(match.parsed.article, self.backend.doc_count())
+
+        return self._retrying(run)
+
+    def among(
+        self,
+        query: str,
+        ids: list[str],
+        *,
+        operator: str = "and",
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+    ) -> list[Hit]:
+        """Which of the articles `ids` match `query`, best first, each with its best passage: the query
+        parsed and bounded as `search` parses it (its patterns expanded within the limits, each chunk of
+        ids searched within search's time budget), with the same filters, but without the any-word fallback
+        (a saved search of three words wants all three). The query is intersected with those ids (Whoosh
+        skips along the archive's postings to them), so it costs what those articles cost, not a search
+        of the archive. Raises QueryError for a malformed query."""
+        if not ids:
+            return []
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        hits: list[Hit] = []
+        for start in range(0, len(ids), AMONG_CHUNK):
+            chunk = ids[start : start + AMONG_CHUNK]
+
+            def run(chunk=chunk) -> list[Hit]:
+                parsed = self._parse(query, operator, period)
+                found = self._candidates(self._article_set(chunk).around(parsed.article), len(chunk), "relevance")
+                return self._rank(found, parsed.passage, len(chunk), 1, collapse=False, by_score=True)
+
+            self._deadline = Deadline(self.limits.timeout)  # each chunk within search's time budget
+            try:
+                hits.extend(self._retrying(run))
+            finally:
+                self._deadline = Deadline(None)
+        return hits
+
+    def within(
+        self,
+        ids: list[str],
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        paths: tuple[str, ...] | list[str] = (),
+        globs: tuple[str, ...] | list[str] = (),
+    ) -> set[str]:
+        """Those of the articles `ids` that pass search's filters (dates, paths, globs)."""
+        period = _restrict(_period(since, until), scope_query(paths, globs))
+        found: set[str] = set()
+        for start in range(0, len(ids), AMONG_CHUNK):
+            chunk = ids[start : start + AMONG_CHUNK]
+
+            def run(chunk=chunk) -> list[Candidate]:
+                articles = self._article_set(chunk)
+                only = articles if period is None else articles.around(period)
+                return self._candidates(only, len(chunk), "relevance").hits
+
+            hits = self._retrying(run)
+            found.update(c.article.id for c in hits)
+        return found
+
+    def _article_set(self, ids: list[str]) -> ArticleSet:
+        """The query matching these articles, kept while the index does not change (every alert of a run
+        asks for the same ones)."""
+        key = tuple(ids)
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = ArticleSet(ids)
+        return found
+
+    def articles_by_id(self, ids: list[str]) -> list[ShownArticle]:
+        """The articles with these ids (those in the index), in the order given."""
+        return self._retrying(lambda: [_shown(a) for a in self.backend.stored(ids).values()])
+
+    def copies(self, ids: list[str]) -> dict[str, list[str]]:
+        """{id: ids of its near-duplicates} for those of `ids` that have some."""
+        return self._retrying(lambda: self.backend.copies(ids))
+
+    def stories(self, ids: list[str], leads: list[str]) -> dict[str, str]:
+        """{id: the article leading its story} for those of `ids` (taken in order) that are copies or other
+        outlets' reports (as `search` collapses them) of one of `leads` or of an id before them; the
+        others lead stories of their own."""
+
+        if not ids:
+            return {}
+
+        def run() -> dict[str, str]:
+            stored = self.backend.stored(list(dict.fromkeys([*leads, *ids])))
+            matcher = StoryMatcher(self.backend.copies(list(stored)), self._body_idf, self.ranking)
+            known = [stored[i] for i in leads if i in stored]
+            found: dict[str, str] = {}
+            for article_id in ids:
+                article = stored.get(article_id)
+                if article is None:
+                    continue
+                lead = next((other for other in known if matcher.same(other, article)), None)
+                if lead is not None:
+                    found[article_id] = lead.id
+                else:
+                    known.append(article)
+            return found
 
         return self._retrying(run)
 
@@ -359,6 +465,7 @@ class Searcher:
         for attempt in range(3):
             if self.backend.refresh():
                 self._idf.clear()
+                self._sets.clear()
             try:
                 return run()
             except FileNotFoundError:

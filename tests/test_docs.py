@@ -20,10 +20,18 @@ COMMANDS = load_commands().commands
 README = (REPO / "README.md").read_text()
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+SUBCOMMANDS = {  # a group's commands (`newsgrep alert add`) as "alert add"
+    f"{name} {sub}": command
+    for name, group in COMMANDS.items()
+    if isinstance(group, click.Group)
+    for sub, command in group.commands.items()
+}
+
+
+@pytest.mark.parametrize("name", sorted({**COMMANDS, **SUBCOMMANDS}))
 def test_readme_documents_every_command_and_option(name):
     assert f"newsgrep {name}" in README, f"README does not document `newsgrep {name}`"
-    for param in COMMANDS[name].params:
+    for param in {**COMMANDS, **SUBCOMMANDS}[name].params:
         if isinstance(param, click.Option):
             for flag in param.opts + param.secondary_opts:
                 if flag.startswith("--") and flag != "--help":
@@ -33,7 +41,7 @@ def test_readme_documents_every_command_and_option(name):
 
 
 def test_every_option_is_described_and_every_help_fits_80_columns():
-    for name, command in COMMANDS.items():
+    for name, command in {**COMMANDS, **SUBCOMMANDS}.items():
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"`newsgrep {name} {param.opts[0]}` has no description"
@@ -66,7 +74,8 @@ def test_man_pages_are_generated_from_the_commands(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     pages = {path.name for path in tmp_path.glob("*.1")}
-    assert pages == {"newsgrep.1", *(f"newsgrep-{name}.1" for name in COMMANDS)}
+    commands = [*COMMANDS, *(name.replace(" ", "-") for name in SUBCOMMANDS)]
+    assert pages == {"newsgrep.1", *(f"newsgrep-{name}.1" for name in commands)}
     search = (tmp_path / "newsgrep-search.1").read_text()
     assert "files\\-with\\-matches" in search or "files-with-matches" in search
 

@@ -110,6 +110,7 @@ def cli(ctx: click.Context) -> None:
 def load_commands() -> click.Group:
     """The group with every command registered (each command module adds itself on import)."""
     from newsgrep.cli import (  # noqa: F401
+        alert,
         check,
         eval,
         index,

@@ -39,6 +39,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
     extension. With no PATHS and no index yet, the bundled ./corpus is indexed.
     An index found in a parent folder is used (and named on stderr).
     """
+    from newsgrep.cli.alert import check_alerts
     from newsgrep.indexer.build import build_index
     from newsgrep.render import notes
     from newsgrep.render.progress import ProgressBar
@@ -63,6 +64,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
         notes.say(_interrupted(before, None if rebuild else _committed(index_dir)))
         sys.exit(130)
     printer(as_json).index_report(report, quiet=quiet)
+    check_alerts(report.index, as_json)
 
 
 def _committed(index_dir) -> int | None:

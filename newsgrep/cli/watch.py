@@ -38,7 +38,14 @@ from newsgrep.cli import cli, index_option, printer
 def watch_command(paths, index_dir, debounce, settle, max_wait):
     """Index PATHS (or the remembered roots), then keep indexing new, changed and removed articles until
     interrupted. Ctrl-C lets a run in progress commit, then exits."""
+    from newsgrep.cli.alert import check_alerts
     from newsgrep.indexer.watch import watch
+
+    show = printer()
+
+    def report_and_alert(report) -> None:
+        show.watch_report(report)
+        check_alerts(report.index)
 
     stop = threading.Event()
 
@@ -58,7 +65,7 @@ def watch_command(paths, index_dir, debounce, settle, max_wait):
         debounce=debounce,
         settle=settle,
         stop=stop,
-        on_report=printer().watch_report,
+        on_report=report_and_alert,
         max_wait=max_wait,
     )
     click.echo("newsgrep: stopped", err=True)

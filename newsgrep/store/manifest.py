@@ -65,6 +65,9 @@ class Manifest:
             CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id))
                 WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS bands_id ON bands (id);
+            CREATE TABLE IF NOT EXISTS indexed (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at REAL NOT NULL)
+                WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS indexed_seq ON indexed (seq);
             """
         )
 
@@ -193,6 +196,23 @@ class Manifest:
                 "UPDATE files SET mtime_ns = -1, digest = '', resume = NULL WHERE path = ?", [(p,) for p in paths]
             )
 
+    # the log of indexed articles (newsgrep.alerts matches saved searches against what is new) ------------
+    def last_seq(self) -> int:
+        """The number of the last commit that indexed articles (0: none logged)."""
+        return self._get("seq", 0)
+
+    def indexed_after(self, seq: int) -> list[str]:
+        """Ids of the articles indexed (added or changed) by commits after number `seq`, still in the index."""
+        return [row[0] for row in self.db.execute("SELECT id FROM indexed WHERE seq > ? ORDER BY seq, id", (seq,))]
+
+    def indexed_between(self, start: float | None, end: float | None) -> list[str]:
+        """Ids of the articles last indexed between these times (seconds since the epoch; None: open)."""
+        rows = self.db.execute(
+            "SELECT id FROM indexed WHERE at >= ? AND at <= ? ORDER BY seq, id",
+            (start if start is not None else float("-inf"), end if end is not None else float("inf")),
+        )
+        return [row[0] for row in rows]
+
     # one transaction per Whoosh commit ---------------------------------------------------------------
     def apply(
         self,
@@ -236,6 +256,7 @@ class Manifest:
             )
 
             replaced = [(path,) for path in [*forgotten, *signatures]]
+            self.db.executemany("DELETE FROM indexed WHERE id IN (SELECT id FROM signatures WHERE path = ?)", replaced)
             self.db.executemany("DELETE FROM bands WHERE id IN (SELECT id FROM signatures WHERE path = ?)", replaced)
             self.db.executemany("DELETE FROM signatures WHERE path = ?", replaced)
             added = [*signatures.items(), *appended.items()]
@@ -252,6 +273,13 @@ class Manifest:
                     for key in duplicates.band_keys(duplicates.unpack(sig))
                 ),
             )
+            seq = self._get("seq", 0) + 1  # this commit's number in the log of indexed articles (alerts read it)
+            now = time.time()
+            self.db.executemany(
+                "INSERT OR REPLACE INTO indexed VALUES (?, ?, ?)",
+                [(aid, seq, now) for _, articles in added for aid, _ in articles],
+            )
+            self._set("seq", seq)
             if furniture:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO furniture VALUES (?, ?, ?)",
