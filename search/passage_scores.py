@@ -84,15 +84,18 @@ def _features(passage_query: wq.Query, backend: Backend, ranking: Ranking) -> li
     leaves = [leaf for leaf in positive_leaves(passage_query) if getattr(leaf, "fieldname", None) == PASSAGE_FIELD]
     words: list[tuple[str, ...]] = []
     slops: list[int] = []
+    weights: list[float] = []  # a word's boost: the times it was typed, with `passage_query_frequency`
     for leaf in leaves:
         if isinstance(leaf, wq.Phrase):
             if leaf.words:
                 words.append(tuple(leaf.words))
                 slops.append(max(1, leaf.slop))
+                weights.append(1.0)
             continue
         for word in sorted(backend.expand(leaf, PASSAGE_FIELD)):
             words.append((word,))
             slops.append(1)
+            weights.append(leaf.boost)
     pairs: list[tuple[str, str]] = []
     if ranking.proximity:
         terms = [leaf.text for leaf in leaves if isinstance(leaf, wq.Term)]
@@ -104,10 +107,10 @@ def _features(passage_query: wq.Query, backend: Backend, ranking: Ranking) -> li
 
     features: list[_Feature] = []
     seen: set[tuple[str, ...]] = set()
-    for group, slop in zip(words, slops, strict=True):
+    for group, slop, weight in zip(words, slops, weights, strict=True):
         if group not in seen:
             seen.add(group)
-            features.append(_Feature(sum(idf(w) for w in group), group, slop))
+            features.append(_Feature(weight * sum(idf(w) for w in group), group, slop))
     for pair in pairs:
         if pair not in seen:
             seen.add(pair)

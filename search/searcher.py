@@ -222,13 +222,15 @@ class Searcher:
     def _match(self, query: str, operator: str, period: wq.Query | None, retrieve) -> _Match:
         """Parses the query and decides whether it is run with all its words or, when too few articles
         have them all, with any of them. `retrieve(article_query)` gives candidates for the decision."""
-        parsed = parse_query(query, self.backend.schema, operator, period)
+        ranking = self.ranking
+        repeats = (ranking.query_frequency, ranking.passage_query_frequency)
+        parsed = parse_query(query, self.backend.schema, operator, period, 0.0, *repeats)
         words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
         found = retrieve(parsed.article)
         all_words = _size(found)
         plain = operator == "and" and not parsed.has_operators
         if plain and self.ranking.falls_back(words, all_words):
-            parsed = parse_query(query, self.backend.schema, "or", period, self.ranking.or_bonus)
+            parsed = parse_query(query, self.backend.schema, "or", period, ranking.or_bonus, *repeats)
             found = retrieve(parsed.article)
             return _Match(parsed, found if isinstance(found, Candidates) else None, bool(_size(found)), all_words)
         return _Match(parsed, found if isinstance(found, Candidates) else None, False, all_words)
@@ -433,7 +435,9 @@ class Searcher:
             read = ReadArticle(_shown(article), [(p.start, p.end) for p in article.passages])
             if not query or not query.strip():
                 return read
-            parsed = parse_query(query, self.backend.schema, "or")
+            ranking = self.ranking
+            repeats = (ranking.query_frequency, ranking.passage_query_frequency)
+            parsed = parse_query(query, self.backend.schema, "or", None, 0.0, *repeats)
             terms = match_terms(parsed.passage, self.backend, PASSAGE_FIELD)
             analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
             read.title_highlights = highlight_spans(article.title, analyzer, terms)

@@ -11,6 +11,8 @@ class Ranking:
     # which articles, and how they score
     k1: float = 1.6  # Whoosh's BM25F over whole articles
     b: float = 0.75
+    query_frequency: bool = True  # a word typed n times weighs n times in the article score (BM25's qf)
+    passage_query_frequency: bool = False  # ... and in the passage score (measured worse)
     or_bonus: float = 0.0  # Whoosh's OrGroup.factory: what matching more of the words adds beyond BM25
     few: int = 10  # a plain query of `long_query` words or more whose words all match fewer articles
     long_query: int = 4  # than `few` is ranked with any of its words (a shorter one: when none match)
