@@ -34,7 +34,7 @@ def _ranked(index: Path, query: str, ranking=DEFAULT_RANKING, **options) -> list
 
 # 1. a repeated query word counts as often as it is typed -------------------------------------------------
 def test_a_word_typed_twice_weighs_twice(tmp_path):
-    """"quake relief quake" asks mostly about the quake: the article about the quake comes first, though
+    """ "quake relief quake" asks mostly about the quake: the article about the quake comes first, though
     "relief" is the rarer word (without query-term frequency the relief article won)."""
     articles = {
         "about-relief": "Relief Plans\n\nRelief convoys left the capital. Relief workers said relief "
