@@ -34,6 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTED = re.compile(r'"[^"]*"')
 _FIELD = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _OPERATOR = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_SIGN_OR_BAR = re.compile(r"(?:^|(?<=[\s(]))[+-](?=[\w\"(])|(?<=\s)\|(?=\s)")  # as query_syntax reads them
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ParsedQuery:
     passage: wq.Query | None  # the query's positive words and phrases over passage text (None: none)
     has_operators: bool  # the user wrote AND/OR/NOT themselves
     operator: str = "and"  # how plain words were joined
+    explicit: bool = False  # the user said how words combine: AND/OR/NOT, +word, -word, a | b or "quotes"
 
 
 def parse_query(
@@ -84,7 +86,9 @@ def parse_query(
     for restriction in (path_field_query(paths), period):
         if restriction is not None:
             article = wq.And([article, restriction])
-    return ParsedQuery(text, article, passage, bool(_OPERATOR.search(_QUOTED.sub(" ", text))), operator)
+    operators = bool(_OPERATOR.search(_QUOTED.sub(" ", text)))
+    explicit = operators or '"' in text or bool(_SIGN_OR_BAR.search(_QUOTED.sub(" ", text)))
+    return ParsedQuery(text, article, passage, operators, operator, explicit)
 
 
 def _natural_case(text: str) -> str:

@@ -228,7 +228,7 @@ class Searcher:
         words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
         found = retrieve(parsed.article)
         all_words = _size(found)
-        plain = operator == "and" and not parsed.has_operators
+        plain = operator == "and" and not parsed.explicit
         if plain and self.ranking.falls_back(words, all_words):
             parsed = parse_query(query, self.backend.schema, "or", period, ranking.or_bonus, *repeats)
             found = retrieve(parsed.article)

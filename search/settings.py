@@ -15,7 +15,8 @@ class Ranking:
     passage_query_frequency: bool = False  # ... and in the passage score (measured worse)
     or_bonus: float = 0.0  # Whoosh's OrGroup.factory: what matching more of the words adds beyond BM25
     few: int = 10  # a plain query of `long_query` words or more whose words all match fewer articles
-    long_query: int = 4  # than `few` is ranked with any of its words (a shorter one: when none match)
+    long_query: int = 2  # than `few` is ranked with any of its words (a shorter one: when none match);
+    # a query with operators, +/- signs, | or "quotes" is run as written
     # passages
     candidates: int = 50  # articles re-ranked with their passages (at least)
     candidates_per_hit: int = 3  # ... and at least this many per hit asked for

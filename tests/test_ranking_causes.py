@@ -49,3 +49,25 @@ def test_a_word_typed_twice_weighs_twice(tmp_path):
     assert _ranked(index, "quake relief")[0] == "about-relief"  # typed once each, the rarer word decides
     without = replace(DEFAULT_RANKING, query_frequency=False)
     assert _ranked(index, "quake relief quake", without)[0] == "about-relief"  # the cause, measured
+
+
+# 2. a short query that few articles match in full is ranked with any of its words -------------------------
+def test_a_short_query_few_articles_match_in_full_falls_back_to_any_word(tmp_path):
+    """"fast transistor counters": one article has all three words, five more are about transistor
+    counters without saying "fast"; they are found (before, the any-word fallback began at four words)."""
+    articles = {
+        "fast-one": "Fast Transistor Counters\n\nA fast counter built from transistors counters noise. " + FILLER,
+        **{
+            f"counter-{n}": f"Counter Design {n}\n\nTransistor counters of design {n} count pulses quickly. " + FILLER
+            for n in range(5)
+        },
+        **{f"other-{n}": f"Note {n}\n\nThe orchestra played, note {n} says. " + FILLER for n in range(4)},
+    }
+    index = _collection(tmp_path / "counters", articles)
+    ranked = _ranked(index, "fast transistor counters")
+    assert ranked[0] == "fast-one" and set(ranked) == {"fast-one", *(f"counter-{n}" for n in range(5))}
+    assert len(_ranked(index, "transistor fast")) == 6  # two words: the same rule
+    for written in ('"transistor counters" fast', "+fast transistor counters", "fast AND transistor", "fast transistor -orchestra"):
+        assert _ranked(index, written) == ["fast-one"], written  # operators, signs and quotes: as written
+    old = replace(DEFAULT_RANKING, long_query=4)
+    assert _ranked(index, "fast transistor counters", old) == ["fast-one"]  # the cause, measured
