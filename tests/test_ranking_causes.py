@@ -67,7 +67,8 @@ def test_a_short_query_few_articles_match_in_full_falls_back_to_any_word(tmp_pat
     ranked = _ranked(index, "fast transistor counters")
     assert ranked[0] == "fast-one" and set(ranked) == {"fast-one", *(f"counter-{n}" for n in range(5))}
     assert len(_ranked(index, "transistor fast")) == 6  # two words: the same rule
-    for written in ('"transistor counters" fast', "+fast transistor counters", "fast AND transistor", "fast transistor -orchestra"):
+    written_out = ('"transistor counters" fast', "+fast transistor counters", "fast AND transistor", "fast transistor -orchestra")
+    for written in written_out:
         assert _ranked(index, written) == ["fast-one"], written  # operators, signs and quotes: as written
     old = replace(DEFAULT_RANKING, long_query=4)
     assert _ranked(index, "fast transistor counters", old) == ["fast-one"]  # the cause, measured
