@@ -53,7 +53,7 @@ def test_a_word_typed_twice_weighs_twice(tmp_path):
 
 # 2. a short query that few articles match in full is ranked with any of its words -------------------------
 def test_a_short_query_few_articles_match_in_full_falls_back_to_any_word(tmp_path):
-    """"fast transistor counters": one article has all three words, five more are about transistor
+    """ "fast transistor counters": one article has all three words, five more are about transistor
     counters without saying "fast"; they are found (before, the any-word fallback began at four words)."""
     articles = {
         "fast-one": "Fast Transistor Counters\n\nA fast counter built from transistors counters noise. " + FILLER,
@@ -67,7 +67,12 @@ def test_a_short_query_few_articles_match_in_full_falls_back_to_any_word(tmp_pat
     ranked = _ranked(index, "fast transistor counters")
     assert ranked[0] == "fast-one" and set(ranked) == {"fast-one", *(f"counter-{n}" for n in range(5))}
     assert len(_ranked(index, "transistor fast")) == 6  # two words: the same rule
-    written_out = ('"transistor counters" fast', "+fast transistor counters", "fast AND transistor", "fast transistor -orchestra")
+    written_out = (
+        '"transistor counters" fast',
+        "+fast transistor counters",
+        "fast AND transistor",
+        "fast transistor -orchestra",
+    )
     for written in written_out:
         assert _ranked(index, written) == ["fast-one"], written  # operators, signs and quotes: as written
     old = replace(DEFAULT_RANKING, long_query=4)
