@@ -232,7 +232,8 @@ class Searcher:
         if plain and self.ranking.falls_back(words, all_words):
             parsed = parse_query(query, self.backend.schema, "or", period, ranking.or_bonus, *repeats)
             found = retrieve(parsed.article)
-            return _Match(parsed, found if isinstance(found, Candidates) else None, bool(_size(found)), all_words)
+            fallback = _size(found) > all_words  # said only when the any-word query found more
+            return _Match(parsed, found if isinstance(found, Candidates) else None, fallback, all_words)
         return _Match(parsed, found if isinstance(found, Candidates) else None, False, all_words)
 
     def _candidates(self, article_query: wq.Query, limit: int, sort: str, exclude=frozenset()) -> Candidates:
