@@ -25,7 +25,7 @@ from newsgrep.search.backend import Backend, Candidate, Candidates
 from newsgrep.search.dates import date_bound
 from newsgrep.search.highlight import highlight_spans, match_terms
 from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
-from newsgrep.search.passage_scores import passage_scores, robertson_idf
+from newsgrep.search.passage_scores import HEADLINE, headline_length, passage_scores, robertson_idf
 from newsgrep.search.results import Hit, PassageMatch, ReadArticle, SearchResult, ShownArticle, Timeline
 from newsgrep.search.scope import scope_query
 from newsgrep.search.settings import DEFAULT_RANKING, Ranking
@@ -249,7 +249,14 @@ class Searcher:
         if not found.hits:
             return []
         best_article = max(c.score for c in found.hits) or 1.0
-        scores = passage_scores(self.backend, {c.ref: c.article.passages for c in found.hits}, passage_query, ranking)
+        analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
+        headlines = (
+            {c.ref: headline_length(c.article.title, c.article.passages, analyzer) for c in found.hits}
+            if ranking.headline_weight
+            else None
+        )
+        passages = {c.ref: c.article.passages for c in found.hits}
+        scores = passage_scores(self.backend, passages, passage_query, ranking, headlines)
         best_passage = max((max(s)[0] for s in scores.values()), default=0.0) or 1.0
         weight = ranking.article_weight
         combined = []
@@ -265,11 +272,11 @@ class Searcher:
         else:
             groups = [(c, []) for c in combined[:limit]]
         terms = match_terms(passage_query, self.backend, PASSAGE_FIELD)
-        analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
         hits = []
         for rank, ((mixed, candidate, scored), others) in enumerate(groups, 1):
             article = candidate.article
-            chosen = scored[:per_hit] or [(0.0, 0)][: len(article.passages)]  # no passage matched: the lead
+            in_body = [p for p in scored if p[1] != HEADLINE]
+            chosen = in_body[:per_hit] or [(0.0, 0)][: len(article.passages)]  # no passage matched: the lead
             matches = []
             for score, number in chosen:
                 span = article.passages[number]

@@ -21,6 +21,7 @@ class Ranking:
     candidates: int = 50  # articles re-ranked with their passages (at least)
     candidates_per_hit: int = 3  # ... and at least this many per hit asked for
     article_weight: float = 0.7  # share of the article score in the final score; the best passage has the rest
+    headline_weight: float = 2.0  # the headline scored as a passage, times this (0: headlines are no passage)
     passage_k1: float = 1.6  # BM25 over a passage's words
     passage_b: float = 0.75
     proximity: float = 0.0  # weight of query word pairs found close together in a passage (0: off)

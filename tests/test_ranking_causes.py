@@ -37,9 +37,9 @@ def test_a_word_typed_twice_weighs_twice(tmp_path):
     """ "quake relief quake" asks mostly about the quake: the article about the quake comes first, though
     "relief" is the rarer word (without query-term frequency the relief article won)."""
     articles = {
-        "about-relief": "Relief Plans\n\nRelief convoys left the capital. Relief workers said relief "
+        "about-relief": "Convoys Leave\n\nRelief convoys left the capital. Relief workers said relief "
         "would reach the villages hit by the quake. " + FILLER,
-        "about-quake": "Quake Study\n\nThe quake struck at dawn. Geologists said the quake was shallow "
+        "about-quake": "Geologists Report\n\nThe quake struck at dawn. Geologists said the quake was shallow "
         "and the quake's aftershocks would go on; relief was slow. " + FILLER,
         **{f"other-{n}": f"Report {n}\n\nA quake was felt far away, report {n} says. " + FILLER for n in range(2)},
         **{f"else-{n}": f"Note {n}\n\nA storm was felt far away, note {n} says. " + FILLER for n in range(6)},
@@ -77,3 +77,27 @@ def test_a_short_query_few_articles_match_in_full_falls_back_to_any_word(tmp_pat
         assert _ranked(index, written) == ["fast-one"], written  # operators, signs and quotes: as written
     old = replace(DEFAULT_RANKING, long_query=4)
     assert _ranked(index, "fast transistor counters", old) == ["fast-one"]  # the cause, measured
+
+
+# 3. a name only in the headline ---------------------------------------------------------------------------
+TABLE = "Shr 12 cts vs 30 cts\n\nNet 1,200,000 vs 3,400,000\n\nRevs 74.0 mln vs 152.0 mln\n\nSix mths\n\nShr 40 cts\n"
+
+
+def test_a_name_only_in_the_headline_counts_as_passage_evidence(tmp_path):
+    """An earnings item names its company only in the headline, over a table of figures; reports whose
+    paragraphs hold the other words of the query do not outrank it (they did: its body had no passage
+    score)."""
+    articles = {
+        "coleco-results": "Coleco Industries Second Quarter Earnings\n\n" + TABLE,
+        **{
+            f"analysis-{n}": f"Toy Makers Report {n}\n\nSecond quarter earnings at toy makers fell again, analyst {n} "
+            "said, and second quarter earnings may fall further. Coleco was among those reporting earnings; "
+            "the quarter was the weakest since 1985 for toy makers' earnings. " + FILLER
+            for n in range(4)
+        },
+        **{f"other-{n}": f"Note {n}\n\nThe orchestra played, note {n} says. " + FILLER for n in range(4)},
+    }
+    index = _collection(tmp_path / "wire", articles)
+    assert _ranked(index, "coleco second quarter earnings")[0] == "coleco-results"
+    no_headline = replace(DEFAULT_RANKING, headline_weight=0.0)
+    assert _ranked(index, "coleco second quarter earnings", no_headline)[0] != "coleco-results"  # the cause
