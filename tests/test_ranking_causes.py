@@ -101,3 +101,38 @@ def test_a_name_only_in_the_headline_counts_as_passage_evidence(tmp_path):
     assert _ranked(index, "coleco second quarter earnings")[0] == "coleco-results"
     no_headline = replace(DEFAULT_RANKING, headline_weight=0.0)
     assert _ranked(index, "coleco second quarter earnings", no_headline)[0] != "coleco-results"  # the cause
+
+
+# 4. learnt furniture never takes an article's own content --------------------------------------------------
+def test_figure_lines_recurring_in_earnings_reports_stay_searchable(tmp_path):
+    """Every earnings item of a wire has "Shr ... vs ...", "Revs ... mln vs ... mln" lines, equal up to
+    their figures: they are the items' content, not the site's furniture (they were learnt as furniture,
+    and `coleco revs` found nothing)."""
+    companies = ["Coleco", "Hasbro", "Mattel", "Tonka", "Worlds", "Lionel", "Ertl"]
+    articles = {
+        name.lower(): f"{name} Industries Quarter Net\n\nShr {n} cts vs {n + 3} cts\n\nSix mths\n\n"
+        f"Net {n}.1 mln vs {n}.5 mln\n\nRevs {n * 10}.0 mln vs {n * 20}.0 mln\n\n{name} said demand was strong.\n\n"
+        f"The company expects a better year, {name} said.\n\nAnalysts had expected less of {name}.\n\n"
+        f"Shares of {name} were unchanged.\n\nReuter\n"
+        for n, name in enumerate(companies, 1)
+    }
+    index = _collection(tmp_path / "wire", articles)
+    assert _ranked(index, "coleco AND revs") == ["coleco"]
+    assert _ranked(index, "six AND mths AND tonka") == ["tonka"]  # a table's row of words between figures
+    assert "coleco" not in _ranked(index, "reuter")  # a recurring line of words alone is still furniture
+
+
+def test_no_article_loses_most_of_its_words_to_furniture(tmp_path):
+    """Two long recurring lines are the site's furniture in most articles, but in one short article they would
+    take most of its words: it is kept whole."""
+    menu = "The Harbour Gazette is published daily by the Coastal Press Company of Port Ellen"
+    more = "Letters to the editor may be left at the front desk of our main office"
+    articles = {
+        f"story-{n}": f"Story {n}\n\n{menu}\n\nThe harbour reopened after the storm, says {n}. "
+        f"Ferries ran again on the morning tide.\n\n{FILLER}\n\n{more}\n"
+        for n in ("Ann", "Bo", "Cy", "Di", "Ed", "Flo")
+    }
+    articles["brief"] = f"Brief\n\n{menu}\n\nQuay shut.\n\n{more}\n\nGales due.\n"
+    index = _collection(tmp_path / "site", articles)
+    assert _ranked(index, "coastal AND press") == ["brief"]  # the lines went from the others only
+    assert _ranked(index, "quay") == ["brief"]
