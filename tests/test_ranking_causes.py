@@ -136,3 +136,44 @@ def test_no_article_loses_most_of_its_words_to_furniture(tmp_path):
     index = _collection(tmp_path / "site", articles)
     assert _ranked(index, "coastal AND press") == ["brief"]  # the lines went from the others only
     assert _ranked(index, "quay") == ["brief"]
+
+
+# 5. a record of a feed file can be identified -----------------------------------------------------------
+def test_feed_records_are_identified_by_file_and_key(tmp_path):
+    """Three records of one JSON-lines file: `search --json` says which (its `key`) and `eval` judges each
+    as `file:key` (all three had the file's id, so the feed could not be evaluated)."""
+    import json
+
+    from newsgrep.search.evaluate import evaluate
+    from tests.conftest import json_hits, run_cli
+
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    records = [
+        {
+            "id": "w1",
+            "title": "Copper Output Falls",
+            "text": "Copper output fell at the mines in Chile after a strike.",
+        },
+        {
+            "id": "w2",
+            "title": "Copper Price Rises",
+            "text": "The price of copper rose on the London exchange as stocks ran low.",
+        },
+        {
+            "id": "w3",
+            "title": "Wheat Crop Record",
+            "text": "Farmers in Kansas brought in a record wheat crop this summer.",
+        },
+    ]
+    (folder / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    index = tmp_path / "index"
+    build_index([str(folder)], index)
+    found = run_cli("search", "copper price", "--json", "--index", str(index))
+    hits, _ = json_hits(found.stdout)
+    assert [hit["key"] for hit in hits] == ["w2", "w1"]
+    (tmp_path / "q.tsv").write_text("1\tcopper price\n2\twheat\n")
+    (tmp_path / "qrels.txt").write_text("1 0 feed:w2 1\n2 0 feed:w3 1\n2 0 feed:w1 0\n")
+    evaluation = evaluate(tmp_path / "q.tsv", tmp_path / "qrels.txt", index)
+    assert [row.ndcg10 for row in evaluation.per_query] == [1.0, 1.0]
+    assert [row.hits for row in evaluation.per_query] == [2, 1]  # one id per record, not one per file

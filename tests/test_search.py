@@ -93,6 +93,7 @@ def test_limit_and_json_shape(built):
         "score",
         "id",
         "path",
+        "key",
         "title",
         "title_highlights",
         "date",
