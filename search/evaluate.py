@@ -151,7 +151,11 @@ def run_query(qid: str, text: str, searcher: Searcher, *, limit: int = LIMIT, op
             return QueryRun(qid, text, [], searched, depunctuated=True, error=str(exc))
     # A hit's other reports of its story count right after it, as the user sees them ("also in: ...").
     ids = list(
-        dict.fromkeys(docid(article.path, article.key) for hit in result.hits for article in (hit, *hit.duplicates))
+        dict.fromkeys(
+            docid(path, key)
+            for hit in result.hits
+            for path, key in [(hit.path, hit.key), *((copy.path, copy.key) for copy in hit.duplicates)]
+        )
     )
     return QueryRun(qid, text, ids, searched, result.fallback, depunctuated)
 
