@@ -37,9 +37,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # the checkout beside this file is the newsgrep measured
 
 import ir_measures  # noqa: E402
+from evaluate import Collection, fts5_runs, query_words, whoosh_runs  # noqa: E402  (bench/evaluate.py, beside this file)
 from ir_measures import RR, Qrel, R, ScoredDoc, nDCG  # noqa: E402
 
-from evaluate import Collection, fts5_runs, query_words, whoosh_runs  # noqa: E402  (bench/evaluate.py, beside this file)
 from newsgrep.indexer.build import build_index  # noqa: E402
 from newsgrep.search.evaluate import QueryRun  # noqa: E402
 from newsgrep.search.settings import DEFAULT_RANKING, Ranking  # noqa: E402
@@ -152,6 +152,41 @@ def load(name: str, prep: Path | None, work: Path) -> tuple[Collection, Path]:
     return Collection(texts, corpus, queries, qrels), corpus
 
 
+def compare(name: str, prep: Path | None, work: Path, variants: bool) -> None:
+    """Prints one collection's table: a row per ranker."""
+    collection, corpus = load(name, prep, work)
+    started = time.monotonic()
+    index = work / f"{name}-index"
+    build_index([str(corpus)], index)
+    log(f"{name}: {len(collection.articles)} articles indexed in {time.monotonic() - started:.0f} s")
+    rankings = {"newsgrep (defaults)": DEFAULT_RANKING, **(VARIANTS if variants else {})}
+    whoosh_dir = work / f"{name}-plain"
+    whoosh_dir.mkdir()
+    plain: dict[str, Callable[[], list[QueryRun] | None]] = {
+        "SQLite FTS5 porter, bm25()": lambda: fts5_runs(collection),
+        "Whoosh BM25F, StemmingAnalyzer": lambda: whoosh_runs(collection, whoosh_dir),
+        "bm25s (k1 0.9, b 0.4)": lambda: bm25s_runs(collection),
+    }
+    print(f"\n{name}: {len(collection.queries)} known-item queries, {len(collection.articles)} articles\n")
+    print("| ranker | " + " | ".join(MEASURES) + " |")
+    print("|---|" + "---|" * len(MEASURES))
+    rows: list[tuple[str, list[QueryRun] | None]] = []
+    for label, ranking in rankings.items():
+        rows.append((label, newsgrep_runs(collection, corpus, index, ranking)))
+    for label, run in plain.items():
+        rows.append((label, run()))
+    for label, runs in rows:
+        if runs is None:
+            print(f"| {label} | not installed |" + " |" * (len(MEASURES) - 1))
+            continue
+        values = measure(runs, collection.qrels)
+        print(f"| {label} | " + " | ".join(f"{values[m]:.3f}" for m in MEASURES) + " |", flush=True)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="collections (default: every one under bench/collections)")
@@ -160,37 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = args.names or sorted(p.name for p in COLLECTIONS.iterdir() if (p / "items.tsv").exists())
     with tempfile.TemporaryDirectory(prefix="newsgrep-known-") as tmp:
-        work = Path(tmp)
         for name in names:
-            collection, corpus = load(name, args.prep, work)
-            started = time.monotonic()
-            index = work / f"{name}-index"
-            build_index([str(corpus)], index)
-            print(
-                f"{name}: {len(collection.articles)} articles indexed in {time.monotonic() - started:.0f} s",
-                file=sys.stderr,
-            )
-            rankers: dict[str, Callable[[], list[QueryRun] | None]] = {
-                "newsgrep (defaults)": lambda: newsgrep_runs(collection, corpus, index, DEFAULT_RANKING),
-            }
-            if args.variants:
-                for label, ranking in VARIANTS.items():
-                    rankers[label] = lambda r=ranking: newsgrep_runs(collection, corpus, index, r)  # type: ignore[misc]
-            whoosh_dir = work / f"{name}-plain"
-            whoosh_dir.mkdir()
-            rankers["SQLite FTS5 porter, bm25()"] = lambda: fts5_runs(collection)
-            rankers["Whoosh BM25F, StemmingAnalyzer"] = lambda: whoosh_runs(collection, whoosh_dir)
-            rankers["bm25s (k1 0.9, b 0.4)"] = lambda: bm25s_runs(collection)
-            print(f"\n{name}: {len(collection.queries)} known-item queries, {len(collection.articles)} articles\n")
-            print("| ranker | " + " | ".join(MEASURES) + " |")
-            print("|---|" + "---|" * len(MEASURES))
-            for label, run in rankers.items():
-                runs = run()
-                if runs is None:
-                    print(f"| {label} | not installed |" + " |" * (len(MEASURES) - 1))
-                    continue
-                values = measure(runs, collection.qrels)
-                print(f"| {label} | " + " | ".join(f"{values[m]:.3f}" for m in MEASURES) + " |", flush=True)
+            compare(name, args.prep, Path(tmp), args.variants)
 
 
 if __name__ == "__main__":
