@@ -37,7 +37,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # the checkout beside this file is the newsgrep measured
 
 import ir_measures  # noqa: E402
-from evaluate import Collection, fts5_runs, query_words, whoosh_runs  # noqa: E402  (bench/evaluate.py, beside this file)
+from evaluate import Collection, bm25s_runs, fts5_runs, whoosh_runs  # noqa: E402  (bench/evaluate.py, beside this file)
 from ir_measures import RR, Qrel, R, ScoredDoc, nDCG  # noqa: E402
 
 from newsgrep.indexer.build import build_index  # noqa: E402
@@ -100,28 +100,6 @@ def newsgrep_runs(collection: Collection, corpus: Path, index: Path, ranking: Ra
                 for path, key in [(hit.path, hit.key), *((c.path, c.key) for c in hit.duplicates)]
             ]
             runs.append(QueryRun(qid, text, list(dict.fromkeys(ids)), text, result.fallback))
-    return runs
-
-
-def bm25s_runs(collection: Collection) -> list[QueryRun] | None:
-    try:
-        import bm25s
-        import Stemmer
-    except ImportError:
-        return None
-    stemmer = Stemmer.Stemmer("english")
-    ids = list(collection.articles)
-    retriever = bm25s.BM25(k1=0.9, b=0.4)
-    retriever.index(
-        bm25s.tokenize(list(collection.articles.values()), stopwords="en", stemmer=stemmer, show_progress=False),
-        show_progress=False,
-    )
-    runs = []
-    for qid, text in collection.queries.items():
-        tokens = bm25s.tokenize([" ".join(query_words(text))], stopwords="en", stemmer=stemmer, show_progress=False)
-        found, scores = retriever.retrieve(tokens, k=min(DEPTH, len(ids)), show_progress=False)
-        ranked = [ids[number] for number, score in zip(found[0], scores[0], strict=True) if score > 0]
-        runs.append(QueryRun(qid, text, ranked, text))
     return runs
 
 
