@@ -3,7 +3,8 @@
 The references, over the same article files (whole text, header line included):
   - SQLite FTS5 with tokenize='porter', ranked by bm25(), the query's words OR-ed (each one quoted);
   - Whoosh BM25F (defaults) over whole articles with its StemmingAnalyzer, the query's words parsed with
-    OrGroup (lower-cased first, so that capital AND/OR/NOT in TIME's all-caps queries are words).
+    OrGroup (lower-cased first, so that capital AND/OR/NOT in TIME's all-caps queries are words);
+  - bm25s (k1 0.9, b 0.4), English stop words and Snowball stems, when installed ('newsgrep[bench]').
 newsgrep runs through `newsgrep.search.evaluate` (one Searcher from `open_index`, asked each query with
 `search()` and its defaults), once with the queries as given, once lower-cased, once lower-cased with OR.
 Every ranking (top 100) is measured by the same code, `newsgrep.search.evaluate.measure` (ir-measures):
@@ -150,6 +151,29 @@ def whoosh_runs(collection: Collection, work: Path) -> list[QueryRun]:
     return runs
 
 
+def bm25s_runs(collection: Collection) -> list[QueryRun] | None:
+    """bm25s (k1 0.9, b 0.4, English stop words, Snowball stems by PyStemmer); None when not installed."""
+    try:
+        import bm25s
+        import Stemmer
+    except ImportError:
+        return None
+    stemmer = Stemmer.Stemmer("english")
+    ids = list(collection.articles)
+    retriever = bm25s.BM25(k1=0.9, b=0.4)
+    retriever.index(
+        bm25s.tokenize(list(collection.articles.values()), stopwords="en", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
+    runs = []
+    for qid, text in collection.queries.items():
+        tokens = bm25s.tokenize([" ".join(query_words(text))], stopwords="en", stemmer=stemmer, show_progress=False)
+        found, scores = retriever.retrieve(tokens, k=min(DEPTH, len(ids)), show_progress=False)
+        ranked = [ids[number] for number, score in zip(found[0], scores[0], strict=True) if score > 0]
+        runs.append(QueryRun(qid, text, ranked, text))
+    return runs
+
+
 def newsgrep_runs(collection: Collection, index_dir: Path, form: str, setting: Setting | None = None) -> list[QueryRun]:
     prepare, operator = FORMS[form]
     queries = {qid: prepare(text) for qid, text in collection.queries.items()}
@@ -208,11 +232,16 @@ def compare_rankers(collection: Collection, work: Path, split: bool) -> None:
         "newsgrep (lower-cased, OR)": lambda: newsgrep_runs(collection, index_dir, "lower-or"),
         "SQLite FTS5 porter, bm25()": lambda: fts5_runs(collection),
         "Whoosh BM25F, StemmingAnalyzer": lambda: whoosh_runs(collection, work),
+        "bm25s (k1 0.9, b 0.4)": lambda: bm25s_runs(collection),
     }
     named_runs = {}
     for name, run in rankers.items():
         started = time.monotonic()
-        named_runs[name] = run()
+        runs = run()
+        if runs is None:
+            log(f"{name}: not installed (pip install 'newsgrep[bench]')")
+            continue
+        named_runs[name] = runs
         log(f"{name}: {time.monotonic() - started:.1f} s")
     print_tables(collection, named_runs, split, ["ranker"], "TIME")
 

@@ -17,6 +17,7 @@ MIN_REPEATS = 5  # articles of one site carrying a line before it counts as furn
 PREFIX_CHARS = 200  # the longest glued prefix ("Asia PacificMexico ...") that can be furniture
 MAX_WORDS = 15  # longer lines are prose: repeated prose is duplicate copy, not furniture (see issue on near-duplicates)
 MAX_SHARE = 0.5  # an article whose lines would mostly go is a copy of another, not furniture: keep it whole
+MAX_WORD_SHARE = 0.5  # ... and so is one that would lose more than this share of its words
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")  # a line of numbers alone ("78,000") says nothing about its site
 _GLUE = re.compile(r"(?<=[a-z.!?)])(?=[A-Z])")  # "Asia PacificMexico Vows..." glued at "c|M"
@@ -47,10 +48,24 @@ def prefix_cuts(line: str) -> list[tuple[int, int]]:
     return found
 
 
+def _candidate_lines(content: list[str]) -> list[bool]:
+    """Which of an article's non-empty lines could be furniture: short lines with letters, and never a
+    line holding figures ("Revs 74.0 mln vs 152.0 mln": the recurring rows of earnings reports are
+    their content) nor a line between two that hold figures (a table's row of words, "Six mths")."""
+    figures = [bool(_DIGITS.search(line)) for line in content]
+    return [
+        len(line.split()) <= MAX_WORDS
+        and bool(_LETTER.search(line))
+        and not figures[i]
+        and not (0 < i < len(content) - 1 and figures[i - 1] and figures[i + 1])
+        for i, line in enumerate(content)
+    ]
+
+
 def furniture_keys(lines: list[str]) -> list[int]:
     """The keys an article contributes to its site's counts (each once)."""
     content = [line.strip() for line in lines if line.strip()]
-    keys = {line_key(line) for line in content if len(line.split()) <= MAX_WORDS and _LETTER.search(line)}
+    keys = {line_key(line) for line, could in zip(content, _candidate_lines(content), strict=True) if could}
     if content:
         keys.update(key for _, key in prefix_cuts(content[0]))
     return sorted(keys)
@@ -115,6 +130,7 @@ def strip_learnt(lines: list[str], site: str, counts: Counts | None) -> tuple[li
     content = [i for i, line in enumerate(lines) if line.strip()]
     if not content:
         return lines, []
+    original = lines
     lines = list(lines)
     dropped: list[str] = []
     first = lines[content[0]].strip()
@@ -123,14 +139,16 @@ def strip_learnt(lines: list[str], site: str, counts: Counts | None) -> tuple[li
             dropped.append(first[:cut])
             lines[content[0]] = first[cut:].strip()
             break
+    could = _candidate_lines([lines[i].strip() for i in content])
     furniture = {
         i
-        for i in content
-        if len(lines[i].split()) <= MAX_WORDS
-        and _LETTER.search(lines[i])
-        and counts.is_furniture(site, line_key(lines[i]))
+        for i, candidate in zip(content, could, strict=True)
+        if candidate and counts.is_furniture(site, line_key(lines[i]))
     }
-    if not furniture or len(furniture) > MAX_SHARE * len(content):
-        return lines, dropped
-    dropped.extend(lines[i].strip() for i in sorted(furniture))
-    return [line for i, line in enumerate(lines) if i not in furniture], dropped
+    if furniture and len(furniture) <= MAX_SHARE * len(content):
+        dropped.extend(lines[i].strip() for i in sorted(furniture))
+        lines = [line for i, line in enumerate(lines) if i not in furniture]
+    words = sum(len(original[i].split()) for i in content)
+    if sum(len(line.split()) for line in dropped) > MAX_WORD_SHARE * words:
+        return list(original), []  # mostly furniture: a copy or a page of links, not an article to cut down
+    return lines, dropped

@@ -2,7 +2,8 @@
 
 Every query goes through a Searcher's `search`, as users' queries do (default AND, with its OR
 fallback); a hit is an article and its document id is the stem of its file name ("TIME-017.txt" ->
-"TIME-017"). The measures are computed by ir-measures (trec_eval's definitions), never by hand.
+"TIME-017"), with a feed record's key after a colon ("reut2-000.jsonl", key 12 -> "reut2-000:12").
+The measures are computed by ir-measures (trec_eval's definitions), never by hand.
 
     from newsgrep.search.evaluate import evaluate
     evaluation = evaluate("queries.tsv", "qrels.txt", index_dir=".newsgrep")
@@ -129,9 +130,11 @@ def _is_int(text: str) -> bool:
     return text.lstrip("-").isdigit()
 
 
-def docid(path: str) -> str:
-    """The document id of an article: its file name without folder and extension."""
-    return Path(path).stem
+def docid(path: str, key: str = "") -> str:
+    """The document id of an article: its file name without folder and extension, and for a record of
+    a feed file (JSON lines, an mbox, a WARC...) its key after a colon ("reut2-000:12")."""
+    stem = Path(path).stem
+    return f"{stem}:{key}" if key else stem
 
 
 def run_query(qid: str, text: str, searcher: Searcher, *, limit: int = LIMIT, operator: str = "and") -> QueryRun:
@@ -146,10 +149,13 @@ def run_query(qid: str, text: str, searcher: Searcher, *, limit: int = LIMIT, op
             result = searcher.search(searched, limit=limit, passages=1, operator=operator)
         except QueryError as exc:
             return QueryRun(qid, text, [], searched, depunctuated=True, error=str(exc))
-    # A hit's other reports of its story count right after it, as the user sees them ("also in: ...");
-    # a feed file's articles share one id.
+    # A hit's other reports of its story count right after it, as the user sees them ("also in: ...").
     ids = list(
-        dict.fromkeys(docid(path) for hit in result.hits for path in (hit.path, *(c.path for c in hit.duplicates)))
+        dict.fromkeys(
+            docid(path, key)
+            for hit in result.hits
+            for path, key in [(hit.path, hit.key), *((copy.path, copy.key) for copy in hit.duplicates)]
+        )
     )
     return QueryRun(qid, text, ids, searched, result.fallback, depunctuated)
 

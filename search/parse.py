@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -33,6 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTED = re.compile(r'"[^"]*"')
 _FIELD = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _OPERATOR = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_SIGN_OR_BAR = re.compile(r"(?:^|(?<=[\s(]))[+-](?=[\w\"(])|(?<=\s)\|(?=\s)")  # as query_syntax reads them
 
 
 @dataclass
@@ -42,12 +44,21 @@ class ParsedQuery:
     passage: wq.Query | None  # the query's positive words and phrases over passage text (None: none)
     has_operators: bool  # the user wrote AND/OR/NOT themselves
     operator: str = "and"  # how plain words were joined
+    explicit: bool = False  # the user said how words combine: AND/OR/NOT, +word, -word, a | b or "quotes"
 
 
 def parse_query(
-    text: str, schema, operator: str = "and", period: wq.Query | None = None, or_bonus: float = 0.0
+    text: str,
+    schema,
+    operator: str = "and",
+    period: wq.Query | None = None,
+    or_bonus: float = 0.0,
+    repeats: bool = False,
+    passage_repeats: bool = False,
 ) -> ParsedQuery:
-    """Parses `text`; `period` (a date range) is a filter every matching article must pass."""
+    """Parses `text`; `period` (a date range) is a filter every matching article must pass. With
+    `repeats`, a word typed n times weighs n times in the article score (`passage_repeats`: in the
+    passage score too)."""
     text = _natural_case(_CONTROL.sub(" ", text).strip())
     text, paths = split_path_fields(text)
     if paths and not text.strip():  # only path: values: every article there
@@ -69,11 +80,15 @@ def parse_query(
         raise QueryError(f"cannot read a date in the query: {errors[0]}")
     _check_parsed(article, text)
     _stem_prefixes(article, schema)
-    passage = _passage_query(article)
+    if repeats:
+        _weigh_repeats(article, text, schema)
+    passage = _passage_query(article, keep_weights=passage_repeats)
     for restriction in (path_field_query(paths), period):
         if restriction is not None:
             article = wq.And([article, restriction])
-    return ParsedQuery(text, article, passage, bool(_OPERATOR.search(_QUOTED.sub(" ", text))), operator)
+    operators = bool(_OPERATOR.search(_QUOTED.sub(" ", text)))
+    explicit = operators or '"' in text or bool(_SIGN_OR_BAR.search(_QUOTED.sub(" ", text)))
+    return ParsedQuery(text, article, passage, operators, operator, explicit)
 
 
 def _natural_case(text: str) -> str:
@@ -143,6 +158,17 @@ def _stem_prefixes(q: wq.Query, schema) -> None:
                 node.text = prefix[:3]
 
 
+def _weigh_repeats(q: wq.Query, text: str, schema) -> None:
+    """Whoosh's parser merges a repeated word into one term ("information about information systems"
+    searches `inform`, `system` once each), losing BM25's query-term frequency. Each word gets a boost
+    equal to the times it was typed (outside phrases), which multiplies its score as BM25's qf does."""
+    analyzer = schema[DEFAULT_FIELD].analyzer
+    typed = Counter(token.text for token in analyzer(_QUOTED.sub(" ", text), mode="query"))
+    for leaf in positive_leaves(q):
+        if isinstance(leaf, wq.Term) and leaf.fieldname in ARTICLE_FIELDS and typed[leaf.text] > 1:
+            leaf.boost *= typed[leaf.text]
+
+
 def _walk(q: wq.Query):
     yield q
     for child in q.children():
@@ -160,14 +186,15 @@ def positive_leaves(q: wq.Query) -> list[wq.Query]:
     return [leaf for child in q.children() for leaf in positive_leaves(child)]
 
 
-def _passage_query(article: wq.Query) -> wq.Query | None:
+def _passage_query(article: wq.Query, keep_weights: bool = False) -> wq.Query | None:
     leaves, seen = [], set()
     for leaf in positive_leaves(article):
         if getattr(leaf, "fieldname", None) not in ARTICLE_FIELDS or is_null_query(leaf):
             continue
         moved = leaf.copy()
         moved.fieldname = PASSAGE_FIELD
-        moved.boost = 1.0
+        if not keep_weights:
+            moved.boost = 1.0
         if repr(moved) not in seen:
             seen.add(repr(moved))
             leaves.append(moved)

@@ -4,6 +4,11 @@ Each stored passage knows its range of token positions in the body. The position
 words (and of its phrases' occurrences) in a candidate's body, bucketed into those ranges, give each
 passage its term frequencies; idf comes from the body field. No passage is indexed on its own, so
 passages cost nothing at indexing time.
+
+The headline's words come first in the body's positions, before the first passage: given the headline's
+length, they are scored as one more passage (number HEADLINE), weighted `ranking.headline_weight`, so an
+article that names what is asked for only in its headline (a company over a table of figures) has
+passage evidence too.
 """
 
 from __future__ import annotations
@@ -30,15 +35,21 @@ class _Feature:
     slop: int = 1
 
 
+HEADLINE = -1  # the passage number of the headline
+
+
 def passage_scores(
     backend: Backend,
     candidates: dict[Ref, list[StoredPassage]],
     passage_query: wq.Query | None,
     ranking: Ranking,
+    headlines: dict[Ref, int] | None = None,
 ) -> dict[Ref, list[tuple[float, int]]]:
-    """{document: [(score, passage number)]} for passages holding some of the query's words. With
-    `ranking.proximity`, each pair of words next to each other in the query also counts where the two
-    stand within `ranking.pair_slop` positions in that order, weighted `proximity` times their mean idf."""
+    """{document: [(score, passage number)]} for passages holding some of the query's words; with
+    `headlines` ({document: the headline's length in words other than stop words}), the headline too,
+    as passage number HEADLINE. With `ranking.proximity`, each pair of words next to each other in the
+    query also counts where the two stand within `ranking.pair_slop` positions in that order, weighted
+    `proximity` times their mean idf."""
     if passage_query is None or not candidates:
         return {}
     features = _features(passage_query, backend, ranking)
@@ -58,19 +69,28 @@ def passage_scores(
         passages = candidates[ref]
         starts = [p.first_pos for p in passages]
         totals = [0.0] * len(passages)
+        headline_length = (headlines or {}).get(ref, 0)
+        headline = 0.0
         for feature in features:
             hits = _occurrences(feature, postings, ref)
             if not hits:
                 continue
             counts = [0] * len(passages)
+            in_headline = 0
             for position in hits:
                 number = bisect.bisect_right(starts, position) - 1
                 if number >= 0:
                     counts[number] += 1
+                else:
+                    in_headline += 1
             for number, tf in enumerate(counts):
                 if tf:
                     totals[number] += bm25(feature.idf, tf, passages[number].length, average, b, k1)
+            if in_headline and headline_length:
+                headline += bm25(feature.idf, in_headline, headline_length, average, b, k1)
         found = [(score, number) for number, score in enumerate(totals) if score > 0]
+        if headline > 0 and ranking.headline_weight > 0:
+            found.append((ranking.headline_weight * headline, HEADLINE))
         if found:
             scores[ref] = found
     return scores
@@ -84,15 +104,18 @@ def _features(passage_query: wq.Query, backend: Backend, ranking: Ranking) -> li
     leaves = [leaf for leaf in positive_leaves(passage_query) if getattr(leaf, "fieldname", None) == PASSAGE_FIELD]
     words: list[tuple[str, ...]] = []
     slops: list[int] = []
+    weights: list[float] = []  # a word's boost: the times it was typed, with `passage_query_frequency`
     for leaf in leaves:
         if isinstance(leaf, wq.Phrase):
             if leaf.words:
                 words.append(tuple(leaf.words))
                 slops.append(max(1, leaf.slop))
+                weights.append(1.0)
             continue
         for word in sorted(backend.expand(leaf, PASSAGE_FIELD)):
             words.append((word,))
             slops.append(1)
+            weights.append(leaf.boost)
     pairs: list[tuple[str, str]] = []
     if ranking.proximity:
         terms = [leaf.text for leaf in leaves if isinstance(leaf, wq.Term)]
@@ -104,15 +127,23 @@ def _features(passage_query: wq.Query, backend: Backend, ranking: Ranking) -> li
 
     features: list[_Feature] = []
     seen: set[tuple[str, ...]] = set()
-    for group, slop in zip(words, slops, strict=True):
+    for group, slop, weight in zip(words, slops, weights, strict=True):
         if group not in seen:
             seen.add(group)
-            features.append(_Feature(sum(idf(w) for w in group), group, slop))
+            features.append(_Feature(weight * sum(idf(w) for w in group), group, slop))
     for pair in pairs:
         if pair not in seen:
             seen.add(pair)
             features.append(_Feature(ranking.proximity * (idf(pair[0]) + idf(pair[1])) / 2, pair, ranking.pair_slop))
     return features
+
+
+def headline_length(title: str, passages: list[StoredPassage], analyzer) -> int:
+    """The length BM25 normalises the headline by: its words other than stop words; 0 when the body's
+    positions hold no headline (an article whose title was taken from its first line starts at 0)."""
+    if passages and passages[0].first_pos == 0:
+        return 0
+    return sum(not getattr(token, "stop_word", False) for token in analyzer(title))
 
 
 def robertson_idf(total: int, frequency: int) -> float:

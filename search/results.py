@@ -36,9 +36,16 @@ class Copy:
     source: str | None
     date: dt.datetime | None
     title: str = ""
+    key: str = ""  # the record's key inside a feed file
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "path": self.path, "source": self.source, "date": format_date(self.date)}
+        return {
+            "id": self.id,
+            "path": self.path,
+            "key": self.key or None,
+            "source": self.source,
+            "date": format_date(self.date),
+        }
 
 
 @dataclass
@@ -64,6 +71,7 @@ class Hit:
             "score": round(self.score, 6),
             "id": self.id,
             "path": self.path,
+            "key": self.key or None,
             "title": self.title,
             "title_highlights": [list(h) for h in self.title_highlights],
             "date": format_date(self.date),

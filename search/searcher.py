@@ -27,7 +27,7 @@ from newsgrep.search.dates import date_bound
 from newsgrep.search.highlight import highlight_spans, match_terms
 from newsgrep.search.limits import DEFAULT_LIMITS, Deadline, Limits, bound_query
 from newsgrep.search.parse import ParsedQuery, parse_query, positive_leaves
-from newsgrep.search.passage_scores import passage_scores, robertson_idf
+from newsgrep.search.passage_scores import HEADLINE, headline_length, passage_scores, robertson_idf
 from newsgrep.search.results import Hit, PassageMatch, ReadArticle, SearchResult, ShownArticle, Timeline
 from newsgrep.search.scope import scope_query
 from newsgrep.search.settings import DEFAULT_RANKING, Ranking
@@ -348,17 +348,20 @@ class Searcher:
         words = len(positive_leaves(parsed.passage)) if parsed.passage is not None else 0
         found = retrieve(parsed.article)
         all_words = _size(found)
-        plain = operator == "and" and not parsed.has_operators
+        plain = operator == "and" and not parsed.explicit
         timed_out = isinstance(found, Candidates) and found.timed_out
         if plain and not timed_out and self.ranking.falls_back(words, all_words):
             parsed = self._parse(query, "or", period, self.ranking.or_bonus)
             found = retrieve(parsed.article)
-            return _Match(parsed, found if isinstance(found, Candidates) else None, bool(_size(found)), all_words)
+            fallback = _size(found) > all_words  # said only when the any-word query found more
+            return _Match(parsed, found if isinstance(found, Candidates) else None, fallback, all_words)
         return _Match(parsed, found if isinstance(found, Candidates) else None, False, all_words)
 
     def _parse(self, query: str, operator: str, period: wq.Query | None, or_bonus: float = 0.0) -> ParsedQuery:
         """The query parsed, its patterns expanded within the limits (newsgrep.search.limits)."""
-        parsed = parse_query(query, self.backend.schema, operator, period, or_bonus)
+        ranking = self.ranking
+        repeats = (ranking.query_frequency, ranking.passage_query_frequency)
+        parsed = parse_query(query, self.backend.schema, operator, period, or_bonus, *repeats)
         expansions: dict = {}  # the passage query's patterns are the article query's
         parsed.article = bound_query(parsed.article, self.backend, self.limits, self._deadline, expansions)
         if parsed.passage is not None:
@@ -383,7 +386,14 @@ class Searcher:
         if not found.hits:
             return []
         best_article = max(c.score for c in found.hits) or 1.0
-        scores = passage_scores(self.backend, {c.ref: c.article.passages for c in found.hits}, passage_query, ranking)
+        analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
+        headlines = (
+            {c.ref: headline_length(c.article.title, c.article.passages, analyzer) for c in found.hits}
+            if ranking.headline_weight
+            else None
+        )
+        passages = {c.ref: c.article.passages for c in found.hits}
+        scores = passage_scores(self.backend, passages, passage_query, ranking, headlines)
         best_passage = max((max(s)[0] for s in scores.values()), default=0.0) or 1.0
         weight = ranking.article_weight
         combined = []
@@ -399,11 +409,11 @@ class Searcher:
         else:
             groups = [(c, []) for c in combined[:limit]]
         terms = match_terms(passage_query, self.backend, PASSAGE_FIELD)
-        analyzer = self.backend.schema[PASSAGE_FIELD].analyzer
         hits = []
         for rank, ((mixed, candidate, scored), others) in enumerate(groups, 1):
             article = candidate.article
-            chosen = scored[:per_hit] or [(0.0, 0)][: len(article.passages)]  # no passage matched: the lead
+            in_body = [p for p in scored if p[1] != HEADLINE]
+            chosen = in_body[:per_hit] or [(0.0, 0)][: len(article.passages)]  # no passage matched: the lead
             matches = []
             for score, number in chosen:
                 span = article.passages[number]

@@ -11,13 +11,17 @@ class Ranking:
     # which articles, and how they score
     k1: float = 1.6  # Whoosh's BM25F over whole articles
     b: float = 0.75
+    query_frequency: bool = True  # a word typed n times weighs n times in the article score (BM25's qf)
+    passage_query_frequency: bool = False  # ... and in the passage score (measured worse)
     or_bonus: float = 0.0  # Whoosh's OrGroup.factory: what matching more of the words adds beyond BM25
     few: int = 10  # a plain query of `long_query` words or more whose words all match fewer articles
-    long_query: int = 4  # than `few` is ranked with any of its words (a shorter one: when none match)
+    long_query: int = 2  # than `few` is ranked with any of its words (a shorter one: when none match);
+    # a query with operators, +/- signs, | or "quotes" is run as written
     # passages
     candidates: int = 50  # articles re-ranked with their passages (at least)
     candidates_per_hit: int = 3  # ... and at least this many per hit asked for
     article_weight: float = 0.7  # share of the article score in the final score; the best passage has the rest
+    headline_weight: float = 2.0  # the headline scored as a passage, times this (0: headlines are no passage)
     passage_k1: float = 1.6  # BM25 over a passage's words
     passage_b: float = 0.75
     proximity: float = 0.0  # weight of query word pairs found close together in a passage (0: off)

@@ -41,4 +41,4 @@ class StoryMatcher:
 
 
 def as_copy(article: StoredArticle) -> Copy:
-    return Copy(article.id, article.path, article.source, article.date, article.title)
+    return Copy(article.id, article.path, article.source, article.date, article.title, article.key)

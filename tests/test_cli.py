@@ -22,7 +22,9 @@ def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
     assert done.returncode == 0, done.stderr
     assert "22 added" in done.stdout
 
-    found = run_cli("search", "drug cartel pact", "--index", str(index_dir), "--json", "--limit", "5", "--no-collapse")
+    found = run_cli(
+        "search", "drug AND cartel AND pact", "--index", str(index_dir), "--json", "--limit", "5", "--no-collapse"
+    )
     assert found.returncode == 0, found.stderr
     lines, summary = json_hits(found.stdout)
     assert [hit["rank"] for hit in lines] == list(range(1, len(lines) + 1)) and len(lines) == 2
@@ -33,6 +35,7 @@ def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
             "score",
             "id",
             "path",
+            "key",
             "title",
             "title_highlights",
             "date",

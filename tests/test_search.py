@@ -14,7 +14,7 @@ def _marked(hit):
 
 
 def test_results_are_grouped_per_article_with_best_passages(built):
-    result = search("drug cartel pact", built, passages=2, collapse=False)
+    result = search("drug AND cartel AND pact", built, passages=2, collapse=False)  # the two with all three
     assert {h.path.rsplit("/", 1)[1] for h in result.hits} == {
         "mexico-vows-never-to-cut-deals.txt",
         "bbc-mexico-rejects-drug-gang-deal.txt",
@@ -96,6 +96,7 @@ def test_limit_and_json_shape(built):
         "score",
         "id",
         "path",
+        "key",
         "title",
         "title_highlights",
         "date",

@@ -18,7 +18,8 @@ from newsgrep.cli import cli, index_option, printer
 def eval_command(queries_path, qrels_path, index_dir, per_query, as_json):
     """Run every judged query through search (as `newsgrep search` does) and measure the ranking.
 
-    A hit's document id is its file name without folder and extension (TIME-017.txt -> TIME-017).
+    A hit's document id is its file name without folder and extension (TIME-017.txt -> TIME-017);
+    a record of a feed file adds its key (reut2-000.jsonl, key 12 -> reut2-000:12).
     Each query fetches 100 articles; a judged query that finds nothing scores 0.
     """
     from newsgrep.search.evaluate import evaluate
