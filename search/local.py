@@ -68,9 +68,11 @@ class LocalBackend:
         sort: str = "relevance",
         exclude: frozenset[str] = frozenset(),
     ) -> Candidates:
-        if stats is not None:
-            raise ValueError("the local backend scores with its own statistics")
         searcher = self._searcher
+        if stats is not None:  # a shard's: scores with the whole collection's statistics
+            from newsgrep.search.global_scoring import weighting_for
+
+            searcher = searcher.__class__(searcher.reader(), weighting_for(stats, self.weighting), closereader=False)
         mask = {d for i in exclude for d in searcher.document_numbers(**{F.ID: i})} if exclude else None
         if sort in ("date", "-date"):  # newest first, or oldest first; undated ones after the dated
             dated = wq.And([query, wq.DateRange(F.DATE, None, None)])

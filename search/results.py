@@ -98,6 +98,7 @@ class SearchResult:
     similar_to: str | None = None  # `similar`: the id of the article the hits are like
     building: bool = False  # the index is in its first build: more may match when it is done
     corrected_from: str | None = None  # the query as typed, when these are the results of `query`, a correction
+    missing_shards: int = 0  # a sharded index's shards that did not answer in time: their articles are not here
 
     def summary(self) -> dict:
         """What the JSON printer says after the hits: how many matched, and how the query was run."""
@@ -112,6 +113,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "corrected_from": self.corrected_from,
             "building": self.building,
+            "missing_shards": self.missing_shards,
             "seconds": self.seconds,
         }
 

@@ -106,6 +106,10 @@ def search_command(
             facets=(by,) if by else (),
             **where,
         )
+    if result.missing_shards:
+        from newsgrep.render import notes
+
+        notes.missing_shards(result.missing_shards)
     if vimgrep:
         from newsgrep.search.locate import locate_hits
 

@@ -1,0 +1,261 @@
+"""The sharded backend: a set of shards (each an ordinary newsgrep index) searched as one index.
+
+Every question goes to every shard at once (through a `ShardPool`: in this process, or to Dask actors
+on a cluster) and the answers are merged. Scores use the whole collection's statistics: they are
+gathered from every shard and summed first, then each shard scores with them (Elasticsearch's
+dfs_query_then_fetch), so that the hits, their order and their scores are those of one index. A shard
+that does not answer within its time budget is left out and counted in `missing`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, Protocol, cast
+
+from whoosh import classify
+from whoosh import query as wq
+
+from newsgrep.search.backend import Candidate, Candidates, CollectionStats, Ref
+from newsgrep.store import duplicates
+from newsgrep.store.layout import shard_of
+from newsgrep.store.schema import StoredArticle
+
+
+class ShardPool(Protocol):
+    count: int
+    missing: set[int]  # shards that did not answer the last question asked of them
+
+    def ask(self, method: str, *args, shards: dict[int, tuple] | None = None, **kwargs) -> dict[int, Any]:
+        """{shard: its answer} to `method(*args, **kwargs)` from every shard (or, with `shards`, from
+        those shards with their own arguments), leaving out those that did not answer in time."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalShards:
+    """The shards opened in this process (no cluster): each a newsgrep.search.shard.Shard."""
+
+    def __init__(self, paths: list[str], weighting):
+        from newsgrep.search.shard import Shard
+
+        self.shards = [Shard(path, weighting) for path in paths]
+        self.count = len(self.shards)
+        self.missing: set[int] = set()
+
+    def ask(self, method: str, *args, shards: dict[int, tuple] | None = None, **kwargs) -> dict[int, Any]:
+        if shards is None:
+            return {n: getattr(shard, method)(*args, **kwargs) for n, shard in enumerate(self.shards)}
+        return {n: getattr(self.shards[n], method)(*own, **kwargs) for n, own in shards.items()}
+
+    def close(self) -> None:
+        for shard in self.shards:
+            shard.close()
+
+
+class ShardedBackend:
+    def __init__(self, pool: ShardPool):
+        from newsgrep.store.schema import build_schema
+
+        self.pool = pool
+        self._schema = build_schema()  # every shard's (newsgrep.store.layout.ShardsRecord checks the version)
+
+    @property
+    def schema(self):
+        return self._schema
+
+    @property
+    def missing(self) -> int:
+        """Shards left out of the last answer (they did not answer in time)."""
+        return len(self.pool.missing)
+
+    def refresh(self) -> bool:
+        self.pool.missing = set()
+        return any(self.pool.ask("refresh").values())
+
+    def building(self) -> bool:
+        return any(self.pool.ask("building").values())
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # articles for a query --------------------------------------------------------------------------------
+    def statistics(self, query: wq.Query) -> CollectionStats | None:
+        documents = 0
+        lengths: Counter[str] = Counter()
+        frequencies: Counter[tuple[str, str]] = Counter()
+        for count, shard_lengths, shard_frequencies in self.pool.ask("term_statistics", query).values():
+            documents += count
+            lengths.update(shard_lengths)
+            frequencies.update(shard_frequencies)
+        return CollectionStats(documents, dict(lengths), dict(frequencies))
+
+    def candidates(
+        self,
+        query: wq.Query,
+        limit: int,
+        *,
+        stats: CollectionStats | None = None,
+        sort: str = "relevance",
+        exclude: frozenset[str] = frozenset(),
+    ) -> Candidates:
+        if stats is None:
+            stats = self.statistics(query)
+        answers = self.pool.ask("candidates", query, limit, stats=stats, sort=sort, exclude=exclude)
+        hits = [Candidate((number, c.ref), c.score, c.article) for number, found in answers.items() for c in found.hits]
+        if sort == "relevance":
+            hits.sort(key=lambda c: (-c.score, c.article.id))
+        else:  # dated ones by date (newest first for "date"), then the undated ones by score
+            newest = sort == "date"
+            dated = sorted(
+                (c for c in hits if c.article.date is not None),
+                key=lambda c: (_timestamp(c.article.date) * (-1 if newest else 1), c.article.id),  # type: ignore[arg-type]
+            )
+            undated = sorted((c for c in hits if c.article.date is None), key=lambda c: (-c.score, c.article.id))
+            hits = dated + undated
+        total = sum(found.total for found in answers.values())
+        estimated = any(found.estimated for found in answers.values())
+        # one index counts exactly while it scores fewer than `limit`; past that it estimates
+        return Candidates(hits[:limit], total, estimated or total >= limit)
+
+    def count(self, query: wq.Query, cap: int) -> int:
+        return min(cap, sum(self.pool.ask("count", query, cap).values()))
+
+    def count_by(self, query: wq.Query, fieldname: str) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for shard_counts in self.pool.ask("count_by", query, fieldname).values():
+            counts.update(shard_counts)
+        return dict(counts)
+
+    def dates(self, query: wq.Query) -> list[dt.datetime | None]:
+        return [when for found in self.pool.ask("dates", query).values() for when in found]
+
+    # statistics and postings -------------------------------------------------------------------------
+    def doc_count(self) -> int:
+        return sum(self.pool.ask("doc_count").values())
+
+    def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(terms)
+        summed: Counter[str] = Counter({term: 0 for term in terms})
+        for found in self.pool.ask("doc_frequencies", fieldname, terms).values():
+            summed.update(found)
+        return dict(summed)
+
+    def expand(self, query: wq.Query, fieldname: str) -> set[str]:
+        return set().union(*self.pool.ask("expand", query, fieldname).values())
+
+    def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:
+        by_shard: dict[int, list] = {}
+        for ref in refs:
+            shard_number, docnum = cast(tuple[int, int], ref)
+            by_shard.setdefault(shard_number, []).append(docnum)
+        answers = self.pool.ask(
+            "positions", shards={number: (fieldname, term, docnums) for number, docnums in by_shard.items()}
+        )
+        return {(number, docnum): found for number, shard in answers.items() for docnum, found in shard.items()}
+
+    # stored articles -------------------------------------------------------------------------------------
+    def stored(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        ids = list(ids)
+        found: dict[str, StoredArticle] = {}
+        for shard in self.pool.ask("stored", ids).values():
+            found.update(shard)
+        return {i: found[i] for i in ids if i in found}
+
+    def stored_by_file(self, path: str) -> list[StoredArticle]:
+        number = shard_of(path, self.pool.count)
+        return self.pool.ask("stored_by_file", shards={number: (path,)}).get(number, [])
+
+    def first_match(self, query: wq.Query) -> StoredArticle | None:
+        answers = self.pool.ask("first_match", query)
+        return next((answers[n] for n in sorted(answers) if answers[n] is not None), None)
+
+    def copies(self, ids: list[str]) -> dict[str, list[str]]:
+        """As one manifest's copies (newsgrep.store.manifest): articles sharing an LSH band whose
+        signatures agree enough, looked for in every shard."""
+        if not ids:
+            return {}
+        mine: dict[str, set[int]] = {}
+        signatures: dict[str, list[int]] = {}
+        for bands, shard_signatures in self.pool.ask("bands", ids).values():
+            for article_id, key in bands:
+                mine.setdefault(article_id, set()).add(key)
+            signatures.update(shard_signatures)
+        keys = sorted(set().union(*mine.values())) if mine else []
+        if not keys:
+            return {}
+        members: dict[int, set[str]] = {}
+        for shard_members, shard_signatures in self.pool.ask("band_members", keys).values():
+            for key, article_id in shard_members:
+                members.setdefault(key, set()).add(article_id)
+            signatures.update(shard_signatures)
+        found: dict[str, list[str]] = {}
+        for article_id, article_keys in mine.items():
+            others = {other for key in article_keys for other in members.get(key, ()) if other != article_id}
+            for other in others:
+                if (
+                    article_id in signatures
+                    and other in signatures
+                    and duplicates.similarity(signatures[article_id], signatures[other]) >= duplicates.THRESHOLD
+                ):
+                    found.setdefault(article_id, []).append(other)
+        return {i: sorted(others) for i, others in found.items()}
+
+    # vocabulary --------------------------------------------------------------------------------------------
+    def key_terms(self, fieldname: str, text: str, count: int) -> list[tuple[str, float]]:
+        """Whoosh's key_terms_from_text (Bo1) over the whole collection's frequencies."""
+        field = self._schema[fieldname]
+        words = sorted({field.from_bytes(t) for t, _, _, _ in field.index(text)})
+        documents = length = 0
+        for shard_documents, shard_length in self.pool.ask("field_totals", fieldname).values():
+            documents += shard_documents
+            length += shard_length
+        frequencies: Counter[str] = Counter()
+        for found in self.pool.ask("collection_frequencies", fieldname, words).values():
+            frequencies.update(found)
+        expander = classify.Expander(
+            _Collection(self._schema, documents, {fieldname: length}, fieldname, frequencies),
+            fieldname,
+            model=classify.Bo1Model,
+        )
+        expander.add_text(text)
+        return expander.expanded_terms(count, normalize=True)
+
+    def corrections(self, fieldname: str, text: str, *, limit: int, maxdist: int, prefix: int) -> list[str]:
+        """Whoosh's ReaderCorrector over the whole collection: by edit distance, then most frequent."""
+        frequencies: Counter[str] = Counter()
+        for found in self.pool.ask("spelling", fieldname, text, maxdist, prefix).values():
+            frequencies.update(found)
+        scored = [(0 - (maxdist + (1.0 / (frequencies[term] or 1) * 0.5)), term) for term in frequencies]
+        best = heapq.nlargest(limit, scored)
+        return [term for _, term in sorted(best, key=lambda item: (0 - item[0], item[1]))]
+
+
+class _Collection:
+    """What whoosh.classify.Expander reads of an index reader, for the whole sharded collection."""
+
+    def __init__(self, schema, documents: int, lengths: dict[str, int], fieldname: str, frequencies: dict[str, int]):
+        self.schema, self.documents, self.lengths = schema, documents, lengths
+        self.fieldname, self.frequencies = fieldname, frequencies
+
+    def doc_count_all(self) -> int:
+        return self.documents
+
+    def field_length(self, fieldname: str) -> int:
+        return self.lengths[fieldname]
+
+    def _word(self, text) -> str:
+        return self.schema[self.fieldname].from_bytes(text) if isinstance(text, bytes) else text
+
+    def __contains__(self, term) -> bool:
+        return self._word(term[1]) in self.frequencies
+
+    def frequency(self, fieldname: str, text) -> int:
+        return self.frequencies[self._word(text)]
+
+
+def _timestamp(when: dt.datetime) -> float:
+    return when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
