@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import os
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Protocol, cast
@@ -105,21 +106,24 @@ class ShardedBackend:
         if stats is None:
             stats = self.statistics(query)
         answers = self.pool.ask("candidates", query, limit, stats=stats, sort=sort, exclude=exclude)
-        hits = [Candidate((number, c.ref), c.score, c.article) for number, found in answers.items() for c in found.hits]
-        if sort == "relevance":
-            hits.sort(key=lambda c: (-c.score, c.article.id))
-        else:  # dated ones by date (newest first for "date"), then the undated ones by score
-            newest = sort == "date"
-            dated = sorted(
-                (c for c in hits if c.article.date is not None),
-                key=lambda c: (_timestamp(c.article.date) * (-1 if newest else 1), c.article.id),  # type: ignore[arg-type]
-            )
-            undated = sorted((c for c in hits if c.article.date is None), key=lambda c: (-c.score, c.article.id))
-            hits = dated + undated
+        hits = _merged(answers)
         total = sum(found.total for found in answers.values())
         estimated = any(found.estimated for found in answers.values())
+        if sort == "relevance":
+            hits.sort(key=lambda c: (-c.score, *index_order(c)))
+            hits = hits[:limit]
+        else:  # as one index: the dated ones by date (newest first for "date") and, when fewer than `limit`,
+            # then the `limit` best by score that are not among them (newsgrep.search.local)
+            dated = [c for c in hits if c.article.date is not None]
+            dated.sort(key=lambda c: (_timestamp(c.article.date), *index_order(c)), reverse=sort == "date")  # type: ignore[arg-type]
+            hits = dated[:limit]
+            if len(hits) < limit:
+                answers = self.pool.ask("candidates", query, limit, stats=stats, exclude=exclude)
+                best = sorted(_merged(answers), key=lambda c: (-c.score, *index_order(c)))[:limit]
+                shown = {c.article.id for c in hits}
+                hits += [c for c in best if c.article.id not in shown]
         # one index counts exactly while it scores fewer than `limit`; past that it estimates
-        return Candidates(hits[:limit], total, estimated or total >= limit)
+        return Candidates(hits, total, estimated or len(hits) >= limit)
 
     def count(self, query: wq.Query, cap: int) -> int:
         return min(cap, sum(self.pool.ask("count", query, cap).values()))
@@ -255,6 +259,19 @@ class _Collection:
 
     def frequency(self, fieldname: str, text) -> int:
         return self.frequencies[self._word(text)]
+
+
+def _merged(answers: dict[int, Candidates]) -> list[Candidate]:
+    return [Candidate((number, c.ref), c.score, c.article) for number, found in answers.items() for c in found.hits]
+
+
+def index_order(candidate: Candidate) -> tuple:
+    """Where an article stands in a freshly built index: Whoosh breaks ties of score by document number,
+    which is the order the indexer found the files in (newsgrep.indexer.sources.find_files: roots in
+    order, a folder's files by name before its subfolders by name) and, within a file, its records' order
+    (which a shard keeps: the whole file is in one shard)."""
+    folders, _, name = candidate.article.path.rpartition(os.sep)
+    return (*((1, part) for part in folders.split(os.sep)), (0, name), candidate.ref[1])  # type: ignore[index]
 
 
 def _timestamp(when: dt.datetime) -> float:

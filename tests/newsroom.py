@@ -45,7 +45,11 @@ ARTICLES = {
     "wikinews/election.txt": ("Election called\n\nThe government called an election for the spring, officials said."),
     "notes/interview.md": "# Interview notes\n\nThe minister spoke about the okapi census in the forest.",
 }
-IGNORED = {"docs/report.odt": b"PK\x03\x04 writer", "docs/a.key": b"keynote", "docs/b.key": b"keynote"}  # formats not read
+IGNORED = {
+    "docs/report.odt": b"PK\x03\x04 writer",
+    "docs/a.key": b"keynote",
+    "docs/b.key": b"keynote",
+}  # formats not read
 
 
 def make_newsroom(root: Path) -> Path:
