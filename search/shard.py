@@ -21,23 +21,29 @@ class Shard(LocalBackend):
             weighting = DEFAULT_RANKING.weighting()
         super().__init__(IndexDir(path), weighting)
 
-    def term_statistics(self, query: wq.Query) -> tuple[int, dict[str, int], dict[tuple[str, str], int]]:
-        """(documents, {scored field: total length}, {(field, term): document frequency}) for the terms of
-        `query` in scored fields that this shard has (words, phrases' words, expanded wildcards)."""
+    def term_statistics(self, query: wq.Query):
+        """(documents, {scored field: total length}, {(field, term): document frequency}, {repr of a
+        prefix, wildcard or fuzzy term: the words it stands for here}) for the terms of `query` in scored
+        fields that this shard has (words, phrases' words, expanded wildcards)."""
         reader = self._searcher.reader()
         schema = reader.schema
         frequencies: dict[tuple[str, str], int] = {}
+        expansions: dict[str, list[str]] = {}
         fields = set()
         for leaf in query.leaves():
             field = getattr(leaf, "fieldname", None)
             if field is None or field not in schema or not schema[field].scorable:
                 continue
             fields.add(field)
+            words = []
             for name, text in leaf.existing_terms(reader, phrases=True, expand=True):
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
                 frequencies[(name, word)] = reader.doc_frequency(name, text)
+                words.append(word)
+            if isinstance(leaf, wq.MultiTerm):
+                expansions[repr(leaf)] = words
         lengths = {name: reader.field_length(name) for name in sorted(fields)}
-        return reader.doc_count_all(), lengths, frequencies
+        return reader.doc_count_all(), lengths, frequencies, expansions
 
     def collection_frequencies(self, fieldname: str, words: list[str]) -> dict[str, int]:
         """How often each word occurs in `fieldname` over this shard (those it has)."""

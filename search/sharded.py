@@ -14,6 +14,7 @@ import heapq
 import os
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 from whoosh import classify
@@ -23,6 +24,60 @@ from newsgrep.search.backend import Candidate, Candidates, CollectionStats, Ref
 from newsgrep.store import duplicates
 from newsgrep.store.layout import shard_of
 from newsgrep.store.schema import StoredArticle
+
+
+@dataclass(frozen=True)
+class ShardedStats(CollectionStats):
+    """The collection statistics, and what each prefix, wildcard or fuzzy term of the query stands for
+    over the whole collection: {repr of the query: [words]}."""
+
+    expansions: dict[str, list[str]] = field(default_factory=dict)
+
+
+def expanded(query: wq.Query, expansions: dict[str, list[str]]) -> wq.Query:
+    """The query with each prefix, wildcard or fuzzy term as it expands over the whole collection:
+    Whoosh scores one that stands for one word as that word (BM25F) and one that stands for several
+    with a constant score, and a shard may have one word of several."""
+
+    def rewrite(node: wq.Query) -> wq.Query:
+        words = expansions.get(repr(node)) if isinstance(node, wq.MultiTerm) else None
+        if words is None:
+            return node
+        return GlobalExpansion(node.fieldname, words, node.boost, node.constantscore)
+
+    return query.accept(rewrite)
+
+
+class GlobalExpansion(wq.MultiTerm):
+    """A MultiTerm that stands for given words (those of the whole collection), matched as Whoosh's
+    MultiTerm.matcher matches: one word as a Term, several ORed (with constant scores if so asked)."""
+
+    def __init__(self, fieldname: str, words: list[str], boost: float = 1.0, constantscore: bool = True):
+        self.fieldname, self.words, self.boost, self.constantscore = fieldname, words, boost, constantscore
+        self.text = " ".join(words)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.fieldname!r}, {self.words!r}, boost={self.boost})"
+
+    def _btexts(self, ixreader):
+        field = ixreader.schema[self.fieldname]
+        return [text for text in (field.to_bytes(word) for word in self.words) if (self.fieldname, text) in ixreader]
+
+    def matcher(self, searcher, context=None):
+        from whoosh.matching import NullMatcher
+        from whoosh.searching import SearchContext
+
+        if not self._btexts(searcher.reader()):
+            return NullMatcher()
+        if len(self.words) == 1:
+            return wq.Term(self.fieldname, self.words[0]).matcher(searcher, context)
+        if self.constantscore:  # as Whoosh does: no weighting for the words of a constant-score expansion
+            context = context.set(weighting=None) if context else SearchContext(weighting=None)
+        # every word of the collection, those this shard lacks too: Whoosh's Or picks its way of matching
+        # by how many words it joins (and how large the index is: a segment of over 5,000 documents...)
+        return wq.Or([wq.Term(self.fieldname, word) for word in self.words], boost=self.boost).matcher(
+            searcher, context
+        )
 
 
 class ShardPool(Protocol):
@@ -88,11 +143,18 @@ class ShardedBackend:
         documents = 0
         lengths: Counter[str] = Counter()
         frequencies: Counter[tuple[str, str]] = Counter()
-        for count, shard_lengths, shard_frequencies in self.pool.ask("term_statistics", query).values():
+        expansions: dict[str, set[str]] = {}
+        for count, shard_lengths, shard_frequencies, shard_expansions in self.pool.ask(
+            "term_statistics", query
+        ).values():
             documents += count
             lengths.update(shard_lengths)
             frequencies.update(shard_frequencies)
-        return CollectionStats(documents, dict(lengths), dict(frequencies))
+            for leaf, words in shard_expansions.items():
+                expansions.setdefault(leaf, set()).update(words)
+        return ShardedStats(
+            documents, dict(lengths), dict(frequencies), {leaf: sorted(words) for leaf, words in expansions.items()}
+        )
 
     def candidates(
         self,
@@ -103,8 +165,10 @@ class ShardedBackend:
         sort: str = "relevance",
         exclude: frozenset[str] = frozenset(),
     ) -> Candidates:
-        if stats is None:
+        if not isinstance(stats, ShardedStats):
             stats = self.statistics(query)
+        assert isinstance(stats, ShardedStats)
+        query = expanded(query, stats.expansions)
         answers = self.pool.ask("candidates", query, limit, stats=stats, sort=sort, exclude=exclude)
         hits = _merged(answers)
         total = sum(found.total for found in answers.values())
