@@ -74,6 +74,11 @@ class IndexDir:
         return (self.path / "CURRENT").is_file()
 
     def check_format(self) -> None:
+        if not self.exists() and ShardsRecord.at(self.path):
+            raise IndexIncompatible(
+                f"{self.path} is a sharded index: search, similar, timeline and show read it whole; this command "
+                f"reads one shard at a time (--index {self.path / SHARDS_FOLDER / '00'}, ...)"
+            )
         if not self.exists():
             raise IndexMissing(
                 f"no index at {self.path} (create one with `newsgrep index PATH`, "
