@@ -21,6 +21,10 @@ class Shard(LocalBackend):
             weighting = DEFAULT_RANKING.weighting()
         super().__init__(IndexDir(path), weighting)
 
+    def state(self) -> tuple[bool, bool, int]:
+        """(refreshed: a commit since the last call, in its first build, documents): one round trip."""
+        return self.refresh(), self.building(), self.doc_count()
+
     def term_statistics(self, query: wq.Query):
         """(documents, {scored field: total length}, {(field, term): document frequency}, {repr of a
         prefix, wildcard or fuzzy term: the words it stands for here}) for the terms of `query` in scored

@@ -118,6 +118,12 @@ class ShardedBackend:
 
         self.pool = pool
         self._schema = build_schema()  # every shard's (newsgrep.store.layout.ShardsRecord checks the version)
+        # What the last refresh said (one round trip a search), and document frequencies and expansions seen
+        # since the index last changed: each question saved is a round trip to every shard saved.
+        self._building: bool | None = None
+        self._documents: int | None = None
+        self._frequencies: dict[tuple[str, str], int] = {}
+        self._expansions: dict[str, set[str]] = {}
 
     @property
     def schema(self):
@@ -130,10 +136,18 @@ class ShardedBackend:
 
     def refresh(self) -> bool:
         self.pool.missing = set()
-        return any(self.pool.ask("refresh").values())
+        answers = self.pool.ask("state")
+        changed = any(refreshed for refreshed, _, _ in answers.values())
+        if changed or self.pool.missing:
+            self._frequencies, self._expansions = {}, {}
+        self._building = any(building for _, building, _ in answers.values())
+        self._documents = None if self.pool.missing else sum(count for _, _, count in answers.values())
+        return changed
 
     def building(self) -> bool:
-        return any(self.pool.ask("building").values())
+        if self._building is None:
+            self._building = any(self.pool.ask("building").values())
+        return self._building
 
     def close(self) -> None:
         self.pool.close()
@@ -152,6 +166,16 @@ class ShardedBackend:
             frequencies.update(shard_frequencies)
             for leaf, words in shard_expansions.items():
                 expansions.setdefault(leaf, set()).update(words)
+        if not self.pool.missing:  # every shard's figures: kept for the passages' idf and expansions
+            self._frequencies.update(frequencies)
+            for leaf in query.leaves():
+                if (
+                    isinstance(leaf, wq.Term)
+                    and leaf.fieldname in self._schema
+                    and self._schema[leaf.fieldname].scorable
+                ):
+                    self._frequencies.setdefault((leaf.fieldname, leaf.text), 0)  # in no shard
+            self._expansions.update(expansions)
         return ShardedStats(
             documents, dict(lengths), dict(frequencies), {leaf: sorted(words) for leaf, words in expansions.items()}
         )
@@ -203,16 +227,30 @@ class ShardedBackend:
 
     # statistics and postings -------------------------------------------------------------------------
     def doc_count(self) -> int:
-        return sum(self.pool.ask("doc_count").values())
+        if self._documents is None:
+            return sum(self.pool.ask("doc_count").values())
+        return self._documents
 
     def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]:
         terms = list(terms)
-        summed: Counter[str] = Counter({term: 0 for term in terms})
-        for found in self.pool.ask("doc_frequencies", fieldname, terms).values():
-            summed.update(found)
-        return dict(summed)
+        unknown = [term for term in terms if (fieldname, term) not in self._frequencies]
+        if unknown:
+            summed: Counter[str] = Counter({term: 0 for term in unknown})
+            for found in self.pool.ask("doc_frequencies", fieldname, unknown).values():
+                summed.update(found)
+            if not self.pool.missing:
+                self._frequencies.update(((fieldname, term), n) for term, n in summed.items())
+            else:
+                return {term: summed.get(term, self._frequencies.get((fieldname, term), 0)) for term in terms}
+        return {term: self._frequencies[(fieldname, term)] for term in terms}
 
     def expand(self, query: wq.Query, fieldname: str) -> set[str]:
+        if isinstance(query, wq.Term) and query.fieldname == fieldname and (fieldname, query.text) in self._frequencies:
+            return {query.text} if self._frequencies[(fieldname, query.text)] else set()
+        if isinstance(query, wq.MultiTerm) and getattr(query, "fieldname", None) == fieldname:
+            known = self._expansions.get(repr(query))
+            if known is not None:
+                return set(known)
         return set().union(*self.pool.ask("expand", query, fieldname).values())
 
     def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:
@@ -228,6 +266,8 @@ class ShardedBackend:
     # stored articles -------------------------------------------------------------------------------------
     def stored(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
         ids = list(ids)
+        if not ids:
+            return {}
         found: dict[str, StoredArticle] = {}
         for shard in self.pool.ask("stored", ids).values():
             found.update(shard)
