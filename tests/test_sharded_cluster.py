@@ -151,3 +151,37 @@ def test_a_shard_that_does_not_answer_in_time_is_reported_and_used_again_when_ba
         again = many.search("police OR election", limit=30)  # the same Searcher: nothing restarted
         assert again.missing_shards == 0
         assert [hit.id for hit in again.hits] == expected
+
+
+def test_watch_keeps_a_cluster_index_up_to_date(cluster, corpus, tmp_path):
+    import threading
+
+    from newsgrep import open_index
+    from newsgrep.indexer.watch import watch
+
+    sharded = tmp_path / "sharded"
+    built = run_cli("index", "--shards", "2", "--cluster", cluster.address, "--index", str(sharded), str(corpus))
+    assert built.returncode == 0, built.stderr
+    stop, reports = threading.Event(), []
+    watcher = threading.Thread(
+        target=watch,
+        args=(None, sharded),
+        kwargs={"debounce": 0.5, "settle": 0.2, "stop": stop, "on_report": reports.append},
+    )
+    watcher.start()
+    try:
+        while not reports:
+            time.sleep(0.1)
+        (corpus / "wikinews" / "late.txt").write_text("Late news\n\nThe quokkaphile society met in Perth today.\n")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with open_index(sharded) as searcher:
+                if searcher.search("quokkaphile").hits:
+                    break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the new article was not indexed by watch")
+    finally:
+        stop.set()
+        watcher.join(timeout=120)
+    assert any(report.added == 1 for report in reports[1:])
