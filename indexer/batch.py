@@ -54,6 +54,7 @@ class Commit:
     articles: list[Article] = field(default_factory=list)  # cleaned, not yet handed to a writer
     files: int = 0  # files cleaned into this commit
     entries: dict[str, FileEntry] = field(default_factory=dict)  # article id -> its file's entry
+    meta: dict[str, object] = field(default_factory=dict)  # manifest records committed with it
 
     def take_articles(self) -> list[Article]:
         articles, self.articles = self.articles, []
@@ -101,7 +102,9 @@ class Commit:
             entry.passages += item.passages
             added = appended if id(entry) in grown else signatures
             added.setdefault(entry.path, []).append((item.id, item.signature))
-        manifest.apply(self.recorded, self.forgotten, self.keys, self.furniture, signatures, self.grown, appended)
+        manifest.apply(
+            self.recorded, self.forgotten, self.keys, self.furniture, signatures, self.grown, appended, self.meta
+        )
 
 
 class Loader:

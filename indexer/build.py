@@ -40,6 +40,9 @@ def build_index(
     settle: float = 0.0,
     processes: int | None = None,
     forget: list[str] | None = None,
+    shard: tuple[int, int] | None = None,
+    foreign: dict[tuple[str, int], int] | None = None,
+    census: str | None = None,
 ) -> IndexReport:
     """Indexes `paths` (added to the roots the index remembers), or re-scans the remembered roots.
 
@@ -49,8 +52,11 @@ def build_index(
     worker processes beside this one (default: one per core when there are PARALLEL_FROM files or more
     to index; 1: none, all in this process). `wait` is how long to wait for another writer (None: not
     at all). `forget` removes roots (exactly as the index lists them, or as paths to them) and their
-    articles. `progress` is told each phase's progress (newsgrep.indexer.progress). Raises NewsgrepError
-    for problems the user must fix.
+    articles. `progress` is told each phase's progress (newsgrep.indexer.progress). `shard` = (number,
+    count) makes this index that shard of a sharded index: only the files newsgrep.store.layout.shard_of
+    routes to it, with furniture counts moved by `foreign` (the other shards' changes, from
+    newsgrep.indexer.census; `census` names that census, so that a retried build counts them once).
+    Raises NewsgrepError for problems the user must fix.
     """
     started = time.monotonic()
     new_roots = [os.path.abspath(p) for p in paths or []]
@@ -82,7 +88,8 @@ def build_index(
                 if not existed:  # a first build is searchable from its first commit on, and knows its roots
                     index.make_live(gen)
                 report = IndexReport(str(index.path), roots, rebuilt=rebuild and existed)
-                _update(gen, manifest, report, progress, commit_every, settle, not existed or rebuild, processes)
+                fresh = not existed or rebuild
+                _update(gen, manifest, report, progress, commit_every, settle, fresh, processes, shard, foreign, census)
                 report.articles = manifest.counts()[2]
         except BaseException as exc:
             if rebuild and existed and storage_problem(exc):  # the unfinished new generation goes, not the live one
@@ -93,6 +100,16 @@ def build_index(
         index.mark_building(False)
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def shard_filter(shard: tuple[int, int] | None):
+    """What a shard keeps of the files under its roots (None: an unsharded index keeps them all)."""
+    if shard is None:
+        return None
+    from newsgrep.store.layout import shard_of
+
+    number, count = shard
+    return lambda path: shard_of(path, count) == number
 
 
 def _work(todo: list[Planned]) -> int:
@@ -124,11 +141,13 @@ def _remembered_roots(index: IndexDir) -> list[str]:
         return []
 
 
-def _update(gen, manifest, report, progress, commit_every, settle, fresh, processes) -> None:
+def _update(
+    gen, manifest, report, progress, commit_every, settle, fresh, processes, shard=None, foreign=None, census=None
+) -> None:
     if progress:
         progress(SCANNING, 0, None)
-    plan = plan_run(manifest, report.roots, report, settle)
-    if not plan.todo and not plan.gone:
+    plan = plan_run(manifest, report.roots, report, settle, shard_filter(shard))
+    if not plan.todo and not plan.gone and not foreign:
         return
     from whoosh import index as whoosh_index
 
@@ -138,7 +157,15 @@ def _update(gen, manifest, report, progress, commit_every, settle, fresh, proces
     count = processes if processes is not None else (worker_count() if _work(plan.todo) >= PARALLEL_FROM else 1)
     workers = Workers(str(whoosh_dir), count, WORKER_WRITER) if count > 1 and plan.todo else None
     pipeline = Pipeline(
-        ix, manifest, report, fresh=fresh, workers=workers, commit_every=commit_every, progress=progress
+        ix,
+        manifest,
+        report,
+        fresh=fresh,
+        workers=workers,
+        commit_every=commit_every,
+        progress=progress,
+        foreign=foreign,
+        census=census,
     )
     try:
         pipeline.run(plan)

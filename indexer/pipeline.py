@@ -45,6 +45,8 @@ class Pipeline:
         workers: Workers | None,
         commit_every: int,
         progress: Progress | None,
+        foreign: dict[tuple[str, int], int] | None = None,
+        census: str | None = None,
     ):
         self.ix, self.manifest, self.report = ix, manifest, report
         self.fresh, self.workers, self.commit_every = fresh, workers, commit_every
@@ -53,6 +55,10 @@ class Pipeline:
         if workers is not None:
             workers.on_written = self._written
         self.counts = Counts(manifest.furniture_counts)
+        # A shard's: how the other shards' files change the furniture counts, once per sharded build
+        # (`census` names it: a retried build whose first commit went through does not count them twice).
+        self.foreign = foreign if foreign and census and manifest.census() != census else {}
+        self.census = census
         self.loader = Loader(manifest, self.counts, report)
         self.extracted_at: dict[str, int] = {}  # file -> the batch (furniture epoch) it was cleaned in
         self.done = self.total = 0
@@ -73,6 +79,10 @@ class Pipeline:
             self.counts.epoch = number
             filling = filling or Commit()
             if number == 0:
+                for (site, key), delta in self.foreign.items():
+                    self.counts.change(site, [key], delta)
+                if self.census:
+                    filling.meta["census"] = self.census
                 self.loader.remove(plan.gone, filling)
                 self.done += len(plan.gone)
             self._load_and_clean(batch, filling, number)

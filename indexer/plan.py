@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,10 +85,13 @@ def _unsettled(source: SourceFile, recent: int, settle: float) -> bool:
     return time.monotonic() - first < settle
 
 
-def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: float) -> Plan:
-    """Scans the roots. Files modified less than `settle` seconds ago are left for a later run, except
-    those whose format tells a record still being written from a complete one (a crawler appends to its
-    WARC for hours: its complete records are read, the one being written is left for the next run)."""
+def plan_run(
+    manifest: Manifest, roots: list[str], report: IndexReport, settle: float, keep: Callable[[str], bool] | None = None
+) -> Plan:
+    """Scans the roots (`keep`: only the files it keeps, as a shard of a sharded index does). Files
+    modified less than `settle` seconds ago are left for a later run, except those whose format tells a
+    record still being written from a complete one (a crawler appends to its WARC for hours: its complete
+    records are read, the one being written is left for the next run)."""
     known = manifest.stamps()
     found: dict[str, SourceFile] = {}
     scanned_roots = []
@@ -99,7 +103,8 @@ def plan_run(manifest: Manifest, roots: list[str], report: IndexReport, settle: 
             continue
         scanned_roots.append(root)
         for source in sources.find_files(root, skips, report.ignored, unlisted):
-            found.setdefault(source.path, source)
+            if keep is None or keep(source.path):
+                found.setdefault(source.path, source)
     report.skip(*skips)
 
     changed = []

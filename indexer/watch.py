@@ -72,7 +72,8 @@ def watch(
     from watchdog.observers import Observer
 
     stop = stop or threading.Event()
-    report = build_index(paths, index_dir, wait=wait, settle=settle)
+    build = _builder(index_dir)
+    report = build(paths, index_dir, wait=wait, settle=settle)
     if on_report:
         on_report(report)
     changes = _Changes()
@@ -89,7 +90,7 @@ def watch(
         while not stop.wait(0.2):
             if changes.due(max(debounce, settle if report.deferred else 0), max(max_wait, debounce)):
                 changes.take()
-                report = build_index(None, report.index, wait=float("inf"), settle=settle)
+                report = build(None, report.index, wait=float("inf"), settle=settle)
                 if report.deferred:
                     changes.poke()
                 if on_report:
@@ -97,3 +98,15 @@ def watch(
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+def _builder(index_dir):
+    """How the index is brought up to date: build_index, or for a sharded index, build_sharded (on the
+    cluster the index records, or a LocalCluster started for each run)."""
+    from newsgrep.store.layout import ShardsRecord, resolve_index_dir
+
+    if ShardsRecord.at(resolve_index_dir(index_dir)):
+        from newsgrep.cluster.build import build_sharded
+
+        return build_sharded
+    return build_index

@@ -70,9 +70,11 @@ class LocalBackend:
         exclude: frozenset[str] = frozenset(),
         seconds: float | None = None,
     ) -> Candidates:
-        if stats is not None:
-            raise ValueError("the local backend scores with its own statistics")
         searcher = self._searcher
+        if stats is not None:  # a shard's: scores with the whole collection's statistics
+            from newsgrep.search.global_scoring import weighting_for
+
+            searcher = searcher.__class__(searcher.reader(), weighting_for(stats, self.weighting), closereader=False)
         mask = {d for i in exclude for d in searcher.document_numbers(**{F.ID: i})} if exclude else None
         started = time.monotonic()
         timed_out = False

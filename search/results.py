@@ -107,6 +107,7 @@ class SearchResult:
     building: bool = False  # the index is in its first build: more may match when it is done
     corrected_from: str | None = None  # the query as typed, when these are the results of `query`, a correction
     timed_out: bool = False  # the search ran out of time: the best articles found by then
+    missing_shards: int = 0  # a sharded index's shards that did not answer in time: their articles are not here
 
     def summary(self) -> dict:
         """What the JSON printer says after the hits: how many matched, and how the query was run."""
@@ -122,6 +123,7 @@ class SearchResult:
             "corrected_from": self.corrected_from,
             "building": self.building,
             "timed_out": self.timed_out,
+            "missing_shards": self.missing_shards,
             "seconds": self.seconds,
         }
 

@@ -133,6 +133,7 @@ class Searcher:
             if reverse:
                 result.hits.reverse()
             result.building = self.backend.building()
+            result.missing_shards = getattr(self.backend, "missing", 0)  # a sharded backend's (newsgrep.cluster)
             if correct and not result.timed_out and not self._deadline.passed() and self._misspelt(result):
                 corrected = self.search(
                     result.suggestion or "",
@@ -624,9 +625,14 @@ def open_index(
     """A Searcher on the index at `index_dir` (default: $NEWSGREP_INDEX, else the nearest .newsgrep here
     or above). Raises IndexMissing / IndexIncompatible when there is no usable index."""
     from newsgrep.search.local import LocalBackend
-    from newsgrep.store.layout import IndexDir, resolve_index_dir
+    from newsgrep.store.layout import IndexDir, ShardsRecord, resolve_index_dir
 
-    return Searcher(LocalBackend(IndexDir(resolve_index_dir(index_dir)), ranking.weighting()), ranking, limits)
+    path = resolve_index_dir(index_dir)
+    if ShardsRecord.at(path):  # a sharded index (newsgrep.cluster)
+        from newsgrep.cluster.open import open_sharded
+
+        return Searcher(open_sharded(path, ranking.weighting()), ranking, limits)
+    return Searcher(LocalBackend(IndexDir(path), ranking.weighting()), ranking, limits)
 
 
 def _shown(article) -> ShownArticle:

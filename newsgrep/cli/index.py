@@ -31,7 +31,20 @@ from newsgrep.cli import cli, index_option, printer
     default=None,
     help="Indexing processes beside this one (default: one per core for runs of 1,000 files or more; 1: none).",
 )
-def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every, jobs):
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Create a sharded index of this many shards, built and searched on a Dask cluster.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler of a sharded index (tcp://HOST:8786; default: $NEWSGREP_CLUSTER, the one the index "
+    "records, else a cluster of --jobs worker processes on this machine).",
+)
+def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every, jobs, shards, cluster):
     """Index PATHS (folders or files of articles), or re-scan the folders the index remembers.
 
     Only new, changed and removed files are touched. Files that cannot be read are
@@ -43,8 +56,22 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
     from newsgrep.indexer.build import build_index
     from newsgrep.render import notes
     from newsgrep.render.progress import ProgressBar
-    from newsgrep.store.layout import index_found_above
+    from newsgrep.store.layout import ShardsRecord, index_found_above, resolve_index_dir
 
+    if shards or cluster or ShardsRecord.at(resolve_index_dir(index_dir)):
+        from newsgrep.cluster.build import build_sharded
+
+        report = build_sharded(
+            list(paths) or None,
+            index_dir,
+            shards=shards,
+            cluster=cluster,
+            workers=jobs,
+            rebuild=rebuild,
+            wait=float("inf") if wait else None,
+        )
+        printer(as_json).index_report(report, quiet=quiet)
+        return
     above = index_found_above(index_dir)
     if above is not None and not quiet:
         notes.index_above(str(above))

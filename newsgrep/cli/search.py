@@ -115,6 +115,10 @@ def search_command(
             timeout=timeout,
             **where,
         )
+    if result.missing_shards:
+        from newsgrep.render import notes
+
+        notes.missing_shards(result.missing_shards)
     if vimgrep:
         from newsgrep.search.locate import locate_hits
 

@@ -80,3 +80,7 @@ def ignored(counts: Mapping[str, int]) -> None:
 
 def index_above(path: str) -> None:
     say(f"using the index at {display_path(path)}, found in a parent folder (--index DIR for another)")
+
+
+def missing_shards(count: int) -> None:
+    say(f"warning: {count} shard{'s' if count > 1 else ''} of the index did not answer in time: results are incomplete")

@@ -43,7 +43,7 @@ def resolve_index_dir(explicit: str | os.PathLike | None = None) -> Path:
     here = Path.cwd()
     for folder in (here, *here.parents):
         candidate = folder / DEFAULT_DIRNAME
-        if (candidate / "CURRENT").is_file():
+        if (candidate / "CURRENT").is_file() or (candidate / SHARDS).is_file():
             return candidate
     return here / DEFAULT_DIRNAME
 
@@ -74,6 +74,11 @@ class IndexDir:
         return (self.path / "CURRENT").is_file()
 
     def check_format(self) -> None:
+        if not self.exists() and ShardsRecord.at(self.path):
+            raise IndexIncompatible(
+                f"{self.path} is a sharded index: search, similar, timeline and show read it whole; this command "
+                f"reads one shard at a time (--index {self.path / SHARDS_FOLDER / '00'}, ...)"
+            )
         if not self.exists():
             raise IndexMissing(
                 f"no index at {self.path} (create one with `newsgrep index PATH`, "
@@ -247,3 +252,60 @@ def _write_atomic(path: Path, text: str) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+# a sharded index ---------------------------------------------------------------------------------------
+SHARDS = "SHARDS"  # in a sharded index's top folder: its shards (each an ordinary index), roots, cluster
+SHARDS_FOLDER = "shards"
+
+
+class ShardsRecord:
+    """A sharded index's top folder: `SHARDS` (JSON: shard count, shard folders relative to the top folder,
+    roots, the cluster's address if one was given, schema version) and `shards/00`, `shards/01`, ... each
+    an ordinary newsgrep index. A file belongs to the shard `shard_of(path, count)` names."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    @staticmethod
+    def at(path: str | os.PathLike) -> bool:
+        return (Path(path) / SHARDS).is_file()
+
+    def create(self, count: int, cluster: str | None) -> None:
+        if count < 1:
+            raise ValueError("a sharded index has one shard or more")
+        shards = [f"{SHARDS_FOLDER}/{n:02d}" for n in range(count)]
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.write({"shards": shards, "count": count, "roots": [], "cluster": cluster})
+
+    def read(self) -> dict:
+        from newsgrep.store.schema import SCHEMA_VERSION
+
+        try:
+            record = json.loads((self.path / SHARDS).read_text())
+            count, shards = int(record["count"]), list(record["shards"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexIncompatible(f"the sharded index at {self.path} is damaged ({SHARDS}: {exc})") from None
+        if count != len(shards) or record.get("schema") != SCHEMA_VERSION:
+            raise IndexIncompatible(
+                f"the sharded index at {self.path} was written by an incompatible version of newsgrep "
+                f"(schema {record.get('schema')}, this version reads {SCHEMA_VERSION}): build it again"
+            )
+        return record
+
+    def write(self, record: dict) -> None:
+        from newsgrep.store.schema import SCHEMA_VERSION
+
+        _write_atomic(self.path / SHARDS, json.dumps({**record, "schema": SCHEMA_VERSION}, indent=1) + "\n")
+
+    def shard_paths(self) -> list[Path]:
+        return [self.path / shard for shard in self.read()["shards"]]
+
+
+def shard_of(path: str, count: int) -> int:
+    """The shard a file belongs to: a hash of its absolute path that every process and machine agrees on
+    (Python's `hash()` of a str differs from one process to the next)."""
+    import hashlib
+
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count

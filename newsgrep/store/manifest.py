@@ -158,6 +158,10 @@ class Manifest:
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE count >= ?) FROM furniture", (threshold,)
         ).fetchone()
 
+    def census(self) -> str | None:
+        """The sharded build whose other shards' furniture changes this shard's counts hold already."""
+        return self._get("census")
+
     # near-duplicate signatures (see newsgrep.store.duplicates) ---------------------------------------
     def copies(self, article_ids: list[str]) -> dict[str, list[str]]:
         """{id: ids of its near-duplicates}: articles sharing an LSH band whose signatures agree enough."""
@@ -213,6 +217,21 @@ class Manifest:
         )
         return [row[0] for row in rows]
 
+    def bands(self, article_ids: list[str]) -> list[tuple[str, int]]:
+        """(id, LSH band key) of these articles (a sharded index looks for their copies in every shard)."""
+        marks = ",".join("?" * len(article_ids))
+        return self.db.execute(f"SELECT id, key FROM bands WHERE id IN ({marks})", article_ids).fetchall()
+
+    def band_members(self, keys: list[int]) -> list[tuple[int, str]]:
+        """(band key, id) of the articles in these LSH bands."""
+        marks = ",".join("?" * len(keys))
+        return self.db.execute(f"SELECT key, id FROM bands WHERE key IN ({marks})", keys).fetchall()
+
+    def signatures(self, article_ids: list[str]) -> dict[str, list[int]]:
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(f"SELECT id, signature FROM signatures WHERE id IN ({marks})", article_ids)
+        return {i: duplicates.unpack(blob) for i, blob in rows}
+
     # one transaction per Whoosh commit ---------------------------------------------------------------
     def apply(
         self,
@@ -223,6 +242,7 @@ class Manifest:
         signatures: dict[str, list[tuple[str, bytes]]] | None = None,  # packed: duplicates.pack
         grown: list[FileEntry] | None = None,
         appended: dict[str, list[tuple[str, bytes]]] | None = None,
+        meta: dict[str, object] | None = None,
     ) -> None:
         """Records and forgets files (with their furniture keys) and stores changed furniture counts, in
         one transaction, and stamps the update time. `signatures` replace a file's. `grown` entries are of
@@ -289,6 +309,8 @@ class Manifest:
                     "DELETE FROM furniture WHERE site = ? AND key = ?",
                     [(site, key) for (site, key), count in furniture.items() if count <= 0],
                 )
+            for key, value in (meta or {}).items():  # in the same transaction (a shard's census mark)
+                self._set(key, value)
             self._set("updated", time.time())
 
 
