@@ -18,7 +18,7 @@ from typing import Any
 from newsgrep.errors import NewsgrepError
 from newsgrep.indexer.documents import Indexed, add_articles
 from newsgrep.indexer.records import Article
-from newsgrep.store import whoosh_internals
+from newsgrep.store import bulk_segment
 
 
 class WorkerFailed(NewsgrepError):
@@ -185,7 +185,7 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
                 continue  # reported at "finish"
             try:
                 if writer is None:  # not the index's lock: the parent holds it, and commits the segment
-                    writer = whoosh_internals.segment_writer(ix, **options)
+                    writer = bulk_segment.segment_writer(ix, **options)
                 done.extend(add_articles(writer, message[1], analyzer, lambda n: connection.send(("written", n))))
             except Exception as exc:
                 failed = f"{type(exc).__name__}: {exc}"
@@ -193,7 +193,7 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
         try:  # "finish": the segment, not yet in any table of contents
             if failed:
                 raise RuntimeError(failed)
-            segment = whoosh_internals.finalize_segment(writer) if writer is not None and done else None
+            segment = bulk_segment.finish_segment(writer) if writer is not None and done else None
             connection.send(("done", segment, done))
         except Exception as exc:
             if writer is not None and not writer.is_closed:
