@@ -35,6 +35,7 @@ from newsgrep.store.analysis import ContentLengthPositions
 _UINT = struct.Struct("!I").pack  # whoosh.system.pack_uint
 _INT = struct.Struct("!i").pack  # whoosh.system.pack_int
 _USHORT = struct.Struct("!H").pack  # whoosh.system.pack_ushort
+_LONG = struct.Struct("!q").pack  # whoosh.system.pack_long
 
 
 WRITER_SETTING = "NEWSGREP_SEGMENT_WRITER"  # "whoosh": Whoosh's own SegmentWriter (the fallback)
@@ -141,22 +142,21 @@ class _WordsField:
             return len(words)
         return len(words) - int(np.frombuffer(flags, dtype=np.uint8)[terms].sum())
 
-    def postings(self):
-        """(term bytes, [doc], [weight], [value]) for each term in the order of its bytes."""
-        if not self.terms:
-            return
+    def _sorted(self):
+        """The field's postings, one per (term, document), ordered by term bytes then document: the terms'
+        bytes, and arrays of each posting's term, document, count and first word (into `gaps`), with
+        `gaps` the gaps between the positions of each posting's words."""
         terms = np.concatenate(self.terms)
         docs = np.concatenate(self.docs)
         self.terms, self.docs = [], []
         positions = _positions(docs)
-        words = self.ids.words
-        encoded = [word.encode("utf-8") for word in words]
-        order = sorted(range(len(words)), key=encoded.__getitem__)
-        rank = np.empty(len(words), dtype=np.int32)
-        rank[order] = np.arange(len(words), dtype=np.int32)
+        encoded = [word.encode("utf-8") for word in self.ids.words]
+        order = sorted(range(len(encoded)), key=encoded.__getitem__)
+        rank = np.empty(len(encoded), dtype=np.int32)
+        rank[order] = np.arange(len(encoded), dtype=np.int32)
         perm = np.argsort(rank[terms], kind="stable")  # by term, then document and position as added
         terms, docs, positions = terms[perm], docs[perm], positions[perm]
-        # A posting per (term, document): where each starts, and its positions' gaps.
+        del perm
         new = np.empty(len(terms), dtype=bool)
         new[:1] = True
         new[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
@@ -165,16 +165,107 @@ class _WordsField:
         gaps = positions.copy()
         gaps[1:] -= positions[:-1]
         gaps[starts] = positions[starts]
+        return encoded, terms[starts], docs[starts], counts, starts, gaps
+
+    def postings(self):
+        """(term bytes, [doc], [weight], [value]) for each term in the order of its bytes."""
+        if not self.count:
+            return
+        encoded, term_of, posting_docs, counts, starts, gaps = self._sorted()
         values = _position_values(starts, counts, gaps)
-        posting_docs = docs[starts].tolist()
         weights = counts.astype(np.float64).tolist()
-        term_of = terms[starts]
-        bounds = np.flatnonzero(np.diff(term_of)) + 1
-        edges = [0, *bounds.tolist(), len(starts)]
-        term_ids = term_of[edges[:-1]].tolist() if len(starts) else []
-        for number, term in enumerate(term_ids):
+        posting_docs = posting_docs.tolist()
+        edges = [0, *(np.flatnonzero(np.diff(term_of)) + 1).tolist(), len(starts)]
+        for number, term in enumerate(term_of[edges[:-1]].tolist()):
             a, b = edges[number], edges[number + 1]
             yield encoded[term], posting_docs[a:b], weights[a:b], values[a:b]
+
+    def write(self, postfile, table, key: bytes, length_bytes: np.ndarray, compression: int, limit: int) -> None:
+        """Writes the field's posting lists and term infos, as `_write_postings` would, with the
+        per-block and per-term statistics computed for all blocks at once. `length_bytes`: each
+        document's length byte in this field (0: no length)."""
+        if not self.count:
+            return
+        encoded, term_of, docs, counts, starts, gaps = self._sorted()
+        total = len(docs)
+        term_starts = np.flatnonzero(np.diff(term_of, prepend=-1))
+        term_ends = np.append(term_starts[1:], total)
+        dfs = term_ends - term_starts
+        within = np.arange(total) - np.repeat(term_starts, dfs)  # a posting's rank in its term's list
+        block_starts = np.flatnonzero(within % limit == 0)
+        block_ends = np.append(block_starts[1:], total)
+        doc_gaps = docs.copy()
+        doc_gaps[1:] -= docs[:-1]
+        doc_gaps[block_starts] = docs[block_starts]  # W3PostingsWriter delta-encodes the ids of each block
+        lbytes = length_bytes[docs].astype(np.int32)
+        no_length = np.where(lbytes > 0, lbytes, 256)
+        block_maxcount = np.maximum.reduceat(counts, block_starts).tolist()
+        block_mincount = np.minimum.reduceat(counts, block_starts).tolist()
+        block_minlb = np.minimum.reduceat(no_length, block_starts)
+        block_minlb = np.where(block_minlb == 256, 0, block_minlb).tolist()
+        block_maxlb = np.maximum.reduceat(lbytes, block_starts).tolist()
+        term_minlb = np.minimum.reduceat(no_length, term_starts)
+        term_minlb = np.where(term_minlb == 256, 0, term_minlb).tolist()
+        term_maxlb = np.maximum.reduceat(lbytes, term_starts).tolist()
+        term_weight = np.add.reduceat(counts, term_starts).tolist()
+        term_maxcount = np.maximum.reduceat(counts, term_starts).tolist()
+        blocks_of_term = np.diff(np.searchsorted(block_starts, np.append(term_starts, total))).tolist()
+        doc_list, gap_list, weight_list = docs.tolist(), doc_gaps.tolist(), counts.astype(np.float64).tolist()
+        dumps, compress, pack_info = pickle.dumps, zlib.compress, W3TermInfo._struct.pack
+        block_starts_list, block_ends_list = block_starts.tolist(), block_ends.tolist()
+        block = 0
+        chunk_end = 0
+        values: list[bytes] = []
+        value_base = 0
+        for term_number, term in enumerate(term_of[term_starts].tolist()):
+            first_posting = term_starts[term_number]
+            if first_posting >= chunk_end:  # the values of the next postings, a chunk at a time
+                chunk_end = min(total, first_posting + _VALUE_CHUNK)
+                chunk_end = int(term_ends[np.searchsorted(term_ends, chunk_end, side="left")])
+                values = _position_values(starts[first_posting:chunk_end], counts[first_posting:chunk_end], gaps)
+                value_base = int(first_posting)
+            start = postfile.tell()
+            parts = [WHOOSH3_HEADER_MAGIC]
+            blocks = blocks_of_term[term_number]
+            for number in range(block, block + blocks):
+                a, b = block_starts_list[number], block_ends_list[number]
+                heaviest = block_maxcount[number]
+                mini_weights: float | tuple | None
+                if heaviest == 1:
+                    mini_weights = None
+                elif block_mincount[number] == heaviest:
+                    mini_weights = float(heaviest)
+                else:
+                    mini_weights = tuple(weight_list[a:b])
+                data = dumps((tuple(gap_list[a:b]), mini_weights, tuple(values[a - value_base : b - value_base])), 2)
+                if compression:
+                    data = compress(data, compression)
+                head = dumps(
+                    (b - a, doc_list[b - 1], float(heaviest), compression, block_minlb[number], block_maxlb[number]),
+                    2,
+                )
+                size = len(head) + len(data)
+                parts.append(_INT(-size if number == block + blocks - 1 else size))
+                parts.append(head)
+                parts.append(data)
+            block += blocks
+            written = b"".join(parts)
+            postfile.write(written)
+            a, b = int(first_posting), int(term_ends[term_number])
+            info = pack_info(
+                0,
+                float(term_weight[term_number]),
+                b - a,
+                term_minlb[term_number],
+                term_maxlb[term_number],
+                float(term_maxcount[term_number]),
+                doc_list[a],
+                doc_list[b - 1],
+            )
+            table.add(key + encoded[term], info + _LONG(start) + _INT(len(written)))
+
+
+_VALUE_CHUNK = 1 << 18  # postings whose values are made at a time
 
 
 def _positions(docs: np.ndarray) -> np.ndarray:
@@ -311,6 +402,15 @@ class BulkSegmentWriter:
 
     def _write_field(self, fields, name: str, field) -> None:
         lengths = self._lengths.get(name, {})
+        words = self._words.get(name)
+        if words is not None and not self._postings.get(name):
+            length_bytes = np.zeros(self.docnum, dtype=np.uint8)
+            for doc, length in lengths.items():
+                length_bytes[doc] = length_to_byte(length)
+            table, compression, limit = fields._tindex, self.codec._compression, self.codec._blocklimit
+            words.write(fields._postfile, table, _USHORT(fields._fieldid), length_bytes, compression, limit)
+            del self._words[name]
+            return
         quantised = {doc: byte_to_length(length_to_byte(length)) for doc, length in lengths.items()}
         terms = _merged(self._postings.pop(name, {}), self._words.pop(name, None))
         key = _USHORT(fields._fieldid)
