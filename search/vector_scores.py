@@ -20,6 +20,7 @@ import io
 import pickle
 import struct
 import zlib
+
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC
 from whoosh.util.numeric import _length_byte_cache
