@@ -86,10 +86,10 @@ class Commit:
                     if id(entry) in grown:
                         writer.delete_by_term(F.ID, article_id)
             if segments is None and bulk_segment.bulk_enabled():  # the articles as a segment of their own
-                bulk = bulk_segment.BulkSegmentWriter(ix)
+                bulk = bulk_segment.BulkSegments(ix)
                 try:
                     indexed = add_articles(bulk, self.take_articles(), news_analyzer(), on_written)
-                    segments = [bulk.finish()] if bulk.doc_count() else []
+                    segments = bulk.finish()
                 finally:
                     if not bulk.is_closed:
                         bulk.cancel()

@@ -111,9 +111,8 @@ class Workers:
             if reply[0] == "error":
                 failures.append(f"indexing process {number} failed: {reply[1]}")
             else:
-                _, segment, done = reply
-                if segment is not None:
-                    segments.append(segment)
+                _, written, done = reply
+                segments.extend(written)
                 indexed.extend(done)
         self._busy = [False] * len(self._connections)
         self._loads = [0] * len(self._connections)
@@ -193,8 +192,8 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
         try:  # "finish": the segment, not yet in any table of contents
             if failed:
                 raise RuntimeError(failed)
-            segment = bulk_segment.finish_segment(writer) if writer is not None and done else None
-            connection.send(("done", segment, done))
+            segments = bulk_segment.finish_segments(writer) if writer is not None and done else []
+            connection.send(("done", segments, done))
         except Exception as exc:
             if writer is not None and not writer.is_closed:
                 writer.cancel()

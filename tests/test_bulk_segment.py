@@ -210,3 +210,38 @@ def test_an_index_built_in_bulk_answers_as_one_built_by_whoosh(tmp_path, monkeyp
         answers[writer] = _answers(index_dir)
     assert sum(len(hits) for *_, hits in answers["bulk"]) > 200
     assert answers["bulk"] == answers["whoosh"]
+
+
+def test_bulk_segments_start_a_new_segment_past_their_words_and_answer_the_same(tmp_path):
+    """Memory stays bounded: past `max_words` words the segment is written and a new one begun; the
+    index of those segments scores every word as one segment written by Whoosh."""
+    from whoosh import query as wq
+
+    from newsgrep.store.bulk_segment import BulkSegments
+    from newsgrep.store.schema import F
+
+    documents = _documents(CORPUS)
+    answers = []
+    for writer in ("whoosh", "bulk"):
+        folder = tmp_path / writer
+        folder.mkdir()
+        ix = FileStorage(str(folder)).create_index(build_schema())
+        if writer == "bulk":
+            segments = BulkSegments(ix, max_words=20_000)
+            for fields in documents:
+                segments.add_document(**fields)
+            written = segments.finish()
+            assert len(written) > 3 and sum(s.doc_count_all() for s in written) == len(documents)
+        else:
+            whoosh = whoosh_internals.segment_writer(ix, compound=False)
+            for fields in documents:
+                whoosh.add_document(**fields)
+            written = [whoosh_internals.finalize_segment(whoosh)]
+        whoosh_internals.commit_with(ix.writer(), written)
+        with ix.searcher() as searcher:
+            words = sorted(searcher.lexicon(F.BODY))[::50]
+            answers.append([[(h.docnum, h.score) for h in searcher.search(wq.Term(F.BODY, w))] for w in words])
+    assert len(answers[0]) > 50
+    assert [[d for d, _ in hits] for hits in answers[1]] == [[d for d, _ in hits] for hits in answers[0]]
+    for mine, theirs in zip(answers[1], answers[0], strict=True):
+        assert [s for _, s in mine] == pytest.approx([s for _, s in theirs], rel=1e-12)

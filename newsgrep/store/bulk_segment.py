@@ -46,23 +46,67 @@ def bulk_enabled() -> bool:
     return os.environ.get(WRITER_SETTING, "bulk").strip().lower() != "whoosh"
 
 
+MAX_WORDS = 4_000_000  # words of a segment held in memory (~32 bytes each at its peak) before it is written
+
+
 def segment_writer(ix, **whoosh_options):
-    """A writer of one new segment, not taking the index's lock: the bulk writer, or (with the setting)
-    Whoosh's SegmentWriter with `whoosh_options`. Both take `add_document`; `finish_segment` closes it."""
+    """A writer of new segments, not taking the index's lock: bulk writers, or (with the setting) Whoosh's
+    SegmentWriter with `whoosh_options`. Both take `add_document`; `finish_segments` closes it."""
     if bulk_enabled():
-        return BulkSegmentWriter(ix)
+        return BulkSegments(ix)
     from newsgrep.store import whoosh_internals
 
     return whoosh_internals.segment_writer(ix, **whoosh_options)
 
 
-def finish_segment(writer):
-    """The segment a writer from `segment_writer` wrote, closed, for a table of contents."""
-    if isinstance(writer, BulkSegmentWriter):
+def finish_segments(writer) -> list:
+    """The segments a writer from `segment_writer` wrote, closed, for a table of contents."""
+    if isinstance(writer, BulkSegments):
         return writer.finish()
     from newsgrep.store import whoosh_internals
 
-    return whoosh_internals.finalize_segment(writer)
+    return [whoosh_internals.finalize_segment(writer)]
+
+
+class BulkSegments:
+    """Bulk writers one after the other: the segment being filled is written once it holds `max_words`
+    words, so that memory stays bounded however many documents come (as Whoosh's writer spills its
+    postings to disk past `limitmb`)."""
+
+    def __init__(self, ix, max_words: int = MAX_WORDS):
+        self.ix, self.max_words = ix, max_words
+        self.written: list = []
+        self.writer: BulkSegmentWriter | None = None
+        self.is_closed = False
+
+    def add_document(self, **fields) -> None:
+        if self.writer is None:
+            self.writer = BulkSegmentWriter(self.ix)
+        self.writer.add_document(**fields)
+        if self.writer.words() >= self.max_words:
+            self.written.append(self.writer.finish())
+            self.writer = None
+
+    def doc_count(self) -> int:
+        return sum(s.doc_count_all() for s in self.written) + (self.writer.doc_count() if self.writer else 0)
+
+    def finish(self) -> list:
+        if self.writer is not None and self.writer.doc_count():
+            self.written.append(self.writer.finish())
+        elif self.writer is not None:
+            self.writer.cancel()
+        self.writer, self.is_closed = None, True
+        return self.written
+
+    def cancel(self) -> None:
+        """Removes the files of every segment written or being written."""
+        if self.writer is not None:
+            self.writer.cancel()
+        for segment in self.written:
+            for name in list(self.ix.storage.list()):
+                if name.startswith(segment.make_filename("")):
+                    self.ix.storage.delete_file(name)
+        self.writer, self.written, self.is_closed = None, [], True
 
 
 _WORD_FORMATS = (Positions, ContentLengthPositions)  # whose word values _WordsField reproduces
@@ -368,6 +412,10 @@ class BulkSegmentWriter:
 
     def doc_count(self) -> int:
         return self.docnum
+
+    def words(self) -> int:
+        """Words of list-valued fields (the body) held in memory."""
+        return sum(words.count for words in self._words.values())
 
     def finish(self):
         """Writes the postings and the terms table, closes the files; the segment."""
