@@ -12,7 +12,7 @@ from whoosh.filedb.filestore import FileStorage
 from newsgrep.indexer import sources
 from newsgrep.indexer.documents import add_articles
 from newsgrep.indexer.extract import NoArticle, extract
-from newsgrep.store import whoosh_internals
+from newsgrep.store import bulk_segment, whoosh_internals
 from newsgrep.store.analysis import news_analyzer
 from newsgrep.store.bulk_segment import WRITER_SETTING, BulkSegmentWriter
 from newsgrep.store.schema import build_schema, document_fields
@@ -70,7 +70,11 @@ def _assert_same_segments(folder: Path, documents: list[dict]) -> None:
         assert got[ending] == want[ending], f"{ending}: {len(got[ending])} bytes, Whoosh's {len(want[ending])}"
 
 
-def test_bulk_segment_equals_whooshs_on_the_bundled_corpus(tmp_path):
+@pytest.mark.parametrize("chunk", [None, 1_000])
+def test_bulk_segment_equals_whooshs_on_the_bundled_corpus(tmp_path, monkeypatch, chunk):
+    """(and with the posting values made 1,000 postings at a time, as a big segment makes them)"""
+    if chunk is not None:
+        monkeypatch.setattr(bulk_segment, "_VALUE_CHUNK", chunk)
     documents = _documents(CORPUS)
     assert len(documents) > 150
     _assert_same_segments(tmp_path, documents)

@@ -254,12 +254,14 @@ class _WordsField:
         term_weight = np.add.reduceat(counts, term_starts).tolist()
         term_maxcount = np.maximum.reduceat(counts, term_starts).tolist()
         blocks_of_term = np.diff(np.searchsorted(block_starts, np.append(term_starts, total))).tolist()
-        doc_list, gap_list, weight_list = docs.tolist(), doc_gaps.tolist(), counts.astype(np.float64).tolist()
         dumps, compress, pack_info = pickle.dumps, zlib.compress, W3TermInfo._struct.pack
         block_starts_list, block_ends_list = block_starts.tolist(), block_ends.tolist()
         block = 0
         chunk_end = 0
         values: list[bytes] = []
+        doc_list: list[int] = []
+        gap_list: list[int] = []
+        weight_list: list[float] = []
         value_base = 0
         for term_number, term in enumerate(term_of[term_starts].tolist()):
             first_posting = term_starts[term_number]
@@ -268,11 +270,14 @@ class _WordsField:
                 chunk_end = int(term_ends[np.searchsorted(term_ends, chunk_end, side="left")])
                 values = _position_values(starts[first_posting:chunk_end], counts[first_posting:chunk_end], gaps)
                 value_base = int(first_posting)
+                doc_list = docs[value_base:chunk_end].tolist()
+                gap_list = doc_gaps[value_base:chunk_end].tolist()
+                weight_list = counts[value_base:chunk_end].astype(np.float64).tolist()
             start = postfile.tell()
             parts = [WHOOSH3_HEADER_MAGIC]
             blocks = blocks_of_term[term_number]
             for number in range(block, block + blocks):
-                a, b = block_starts_list[number], block_ends_list[number]
+                a, b = block_starts_list[number] - value_base, block_ends_list[number] - value_base
                 heaviest = block_maxcount[number]
                 mini_weights: float | tuple | None
                 if heaviest == 1:
@@ -281,7 +286,7 @@ class _WordsField:
                     mini_weights = float(heaviest)
                 else:
                     mini_weights = tuple(weight_list[a:b])
-                data = dumps((tuple(gap_list[a:b]), mini_weights, tuple(values[a - value_base : b - value_base])), 2)
+                data = dumps((tuple(gap_list[a:b]), mini_weights, tuple(values[a:b])), 2)
                 if compression:
                     data = compress(data, compression)
                 head = dumps(
@@ -295,7 +300,7 @@ class _WordsField:
             block += blocks
             written = b"".join(parts)
             postfile.write(written)
-            a, b = int(first_posting), int(term_ends[term_number])
+            a, b = int(first_posting) - value_base, int(term_ends[term_number]) - value_base
             info = pack_info(
                 0,
                 float(term_weight[term_number]),
@@ -309,7 +314,7 @@ class _WordsField:
             table.add(key + encoded[term], info + _LONG(start) + _INT(len(written)))
 
 
-_VALUE_CHUNK = 1 << 18  # postings whose values are made at a time
+_VALUE_CHUNK = 1 << 16  # postings whose values are made at a time
 
 
 def _positions(docs: np.ndarray) -> np.ndarray:
