@@ -91,6 +91,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     ap.add_argument("--skip-naive", action="store_true", help="no naive Whoosh baseline")
     ap.add_argument("--skip-fts", action="store_true", help="no SQLite FTS5 baseline")
+    ap.add_argument(
+        "--whoosh-writer",
+        action="store_true",
+        help="also a full build with Whoosh's segment writer (NEWSGREP_SEGMENT_WRITER=whoosh): before and after",
+    )
     ap.add_argument("--skip-queries", action="store_true", help="no in-process query latency")
     ap.add_argument("--skip-process", action="store_true", help="no `newsgrep search` / rg process timings")
     ap.add_argument("--skip-incremental", action="store_true", help="no incremental reindex timings")

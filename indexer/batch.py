@@ -19,7 +19,7 @@ from newsgrep.indexer.learnt_furniture import Counts, furniture_keys
 from newsgrep.indexer.plan import Continuation, Planned
 from newsgrep.indexer.records import Article, SourceFile
 from newsgrep.indexer.report import IndexReport
-from newsgrep.store import whoosh_internals
+from newsgrep.store import bulk_segment, whoosh_internals
 from newsgrep.store.analysis import news_analyzer
 from newsgrep.store.manifest import FileEntry, Manifest
 from newsgrep.store.schema import F, article_id
@@ -86,7 +86,15 @@ class Commit:
                 for article_id, entry in self.entries.items():
                     if id(entry) in grown:
                         writer.delete_by_term(F.ID, article_id)
-            if segments is None:
+            if segments is None and bulk_segment.bulk_enabled():  # the articles as a segment of their own
+                bulk = bulk_segment.BulkSegments(ix)
+                try:
+                    indexed = add_articles(bulk, self.take_articles(), news_analyzer(), on_written)
+                    segments = bulk.finish()
+                finally:
+                    if not bulk.is_closed:
+                        bulk.cancel()
+            elif segments is None:
                 indexed = add_articles(writer, self.take_articles(), news_analyzer(), on_written)
             if on_commit:
                 on_commit()

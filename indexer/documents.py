@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from newsgrep.indexer.passages import split_passages
 from newsgrep.indexer.records import Article
 from newsgrep.store import duplicates
+from newsgrep.store.analysis import analysed_words
 from newsgrep.store.schema import STORED_KEY_TERMS, StoredPassage, document_fields
 
 
@@ -35,8 +36,8 @@ def add_articles(
         # The body is analysed once, here: Whoosh indexes the list of words (positions 0, 1, ...),
         # the headline's words first (so that a plain search of the body field finds them; they
         # belong to no passage).
-        heading = [(t.text, -1, t.stop_word) for t in analyzer(article.title)] if article.titled else []
-        tokens = heading + [(t.text, t.startchar, t.stop_word) for t in analyzer(article.body, chars=True)]
+        heading = [(w, -1, stop) for w, _, stop in analysed_words(analyzer, article.title)] if article.titled else []
+        tokens = heading + analysed_words(analyzer, article.body)
         words = [word for word, _, _ in tokens]
         content = [word for word, _, stopped in tokens if not stopped]  # key terms and copies: no stop words
         passages = split_passages(

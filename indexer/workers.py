@@ -18,7 +18,7 @@ from typing import Any
 from newsgrep.errors import NewsgrepError, storage_problem
 from newsgrep.indexer.documents import Indexed, add_articles
 from newsgrep.indexer.records import Article
-from newsgrep.store import whoosh_internals
+from newsgrep.store import bulk_segment
 
 
 class WorkerFailed(NewsgrepError):
@@ -115,9 +115,8 @@ class Workers:
             if reply[0] == "error":
                 failures.append(f"indexing process {number} failed: {reply[1]}")
             else:
-                _, segment, done = reply
-                if segment is not None:
-                    segments.append(segment)
+                _, written, done = reply
+                segments.extend(written)
                 indexed.extend(done)
         self._busy = [False] * len(self._connections)
         self._loads = [0] * len(self._connections)
@@ -190,7 +189,7 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
                 continue  # reported at "finish"
             try:
                 if writer is None:  # not the index's lock: the parent holds it, and commits the segment
-                    writer = whoosh_internals.segment_writer(ix, **options)
+                    writer = bulk_segment.segment_writer(ix, **options)
                 done.extend(add_articles(writer, message[1], analyzer, lambda n: connection.send(("written", n))))
             except Exception as exc:
                 failed = exc
@@ -198,8 +197,8 @@ def _serve(jobs, connection, whoosh_dir: str, options: dict) -> None:
         try:  # "finish": the segment, not yet in any table of contents
             if failed:
                 raise failed
-            segment = whoosh_internals.finalize_segment(writer) if writer is not None and done else None
-            connection.send(("done", segment, done))
+            segments = bulk_segment.finish_segments(writer) if writer is not None and done else []
+            connection.send(("done", segments, done))
         except Exception as exc:
             if writer is not None and not writer.is_closed:
                 try:

@@ -17,15 +17,18 @@ from harness.workspace import Workspace
 BENCH_SCRIPT = Path(__file__).resolve().parents[1] / "bench.py"
 
 
-def index_newsgrep(ws: Workspace) -> dict:
-    """Builds newsgrep's index over the corpus and the (empty) extra folder; its figures."""
-    progress("newsgrep index (full build)")
-    ws.extra.mkdir()
-    cmd = index_command(ws.newsgrep, ws.index, ws.corpus, ws.extra)
-    run = run_measured(cmd, ws.env, ws.args.timeout).check("newsgrep index")
+def index_newsgrep(ws: Workspace, settings: dict[str, str] | None = None) -> dict:
+    """Builds newsgrep's index over the corpus and the (empty) extra folder; its figures. With `settings`
+    (environment variables), a throwaway index built with them, beside the one the other steps use."""
+    progress("newsgrep index (full build)" + "".join(f" {k}={v}" for k, v in (settings or {}).items()))
+    ws.extra.mkdir(exist_ok=True)
+    index = ws.tmp / "newsgrep-index-with-settings" if settings else ws.index
+    env = {**ws.env, **(settings or {})}
+    cmd = index_command(ws.newsgrep, index, ws.corpus, ws.extra)
+    run = run_measured(cmd, env, ws.args.timeout).check("newsgrep index")
     report = run.json_line()
-    held = stats(ws.newsgrep, ws.index, ws.env)
-    figures = index_figures(run, report.get("articles"), dir_bytes(ws.index), report.get("seconds"))
+    held = stats(ws.newsgrep, index, env)
+    figures = index_figures(run, report.get("articles"), dir_bytes(index), report.get("seconds"))
     figures.update(segments=held.get("segments"), passages=held.get("passages"), skipped=report.get("skipped"))
     if report.get("skips"):
         figures["first_skip"] = report["skips"][0]

@@ -7,6 +7,8 @@ from harness.tables import ratio, short_ratio, table
 
 RATIOS = (
     # key in the JSON, label, numerator path, denominator path (paths into the figures)
+    ("index_rate_vs_whoosh_writer", "newsgrep articles/s ÷ with Whoosh's segment writer",
+     "index.newsgrep.articles_per_s", "index.whoosh_writer.articles_per_s"),
     ("index_rate_vs_naive", "newsgrep articles/s ÷ naive Whoosh articles/s",
      "index.newsgrep.articles_per_s", "index.naive.articles_per_s"),
     ("index_rate_vs_fts5", "newsgrep articles/s ÷ FTS5 articles/s",

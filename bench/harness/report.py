@@ -12,7 +12,7 @@ from harness.queries import KINDS
 from harness.ratios import ratio_table
 from harness.tables import fmt, ratio, short_ratio, table
 
-NAMES = {"newsgrep": "newsgrep", **BASELINE_NAMES}
+NAMES = {"newsgrep": "newsgrep", "whoosh_writer": "newsgrep, Whoosh's writer", **BASELINE_NAMES}
 Emit = Callable[[str], None]
 
 

@@ -46,7 +46,10 @@ class Bench:
         if args.out:
             Path(args.out).mkdir(parents=True, exist_ok=True)
             write_tsv(queries, Path(args.out) / "queries.tsv")
-        results["index"] = {"newsgrep": index_newsgrep(ws)}
+        results["index"] = {}
+        if args.whoosh_writer:  # the same build with Whoosh's own segment writer, just before
+            results["index"]["whoosh_writer"] = index_newsgrep(ws, {"NEWSGREP_SEGMENT_WRITER": "whoosh"})
+        results["index"]["newsgrep"] = index_newsgrep(ws)
         skipped = {"naive": args.skip_naive, "fts5": args.skip_fts}
         for kind in BASELINES:
             if not skipped[kind]:

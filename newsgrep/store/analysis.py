@@ -107,6 +107,29 @@ class NewsWordFilter(Filter):
                 yield t
 
 
+def analysed_words(analyzer, text: str) -> list[tuple[str, int, bool]]:
+    """(word, start character, stop word) of each token `analyzer(text, chars=True)` yields: for
+    news_analyzer, its tokenizer's pattern run by `finditer` and each distinct token through
+    NewsWordFilter's memo, without Whoosh's Token object and generators for every word."""
+    items: list = list(getattr(analyzer, "items", []))
+    if len(items) != 2 or type(items[0]) is not RegexTokenizer or items[0].gaps or type(items[1]) is not NewsWordFilter:
+        return [(t.text, t.startchar, getattr(t, "stop_word", False)) for t in analyzer(text, chars=True)]
+    words_filter = items[1]
+    memo, word = words_filter._words, words_filter._word
+    found = []
+    for match in items[0].expression.finditer(text):
+        token = match.group()
+        try:
+            indexed = memo[token]
+        except KeyError:
+            if len(memo) > _CACHE_LIMIT:
+                memo.clear()
+            indexed = memo[token] = word(token)
+        if indexed is not None:
+            found.append((indexed[0], match.start(), indexed[1]))
+    return found
+
+
 def news_analyzer():
     """Every word (with inner dots, as in "U.S." and "3.5"), lower-cased, accents folded, stemmed; stop words
     kept and marked `stop_word`."""
