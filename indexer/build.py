@@ -81,7 +81,7 @@ def build_index(
             with Manifest(index.manifest_path(gen)) as manifest:
                 roots = merge_roots(manifest.roots(), new_roots)
                 if forget:
-                    roots = _without(roots, forget)
+                    roots = without_roots(roots, forget)
                 else:
                     roots = roots or default_roots()
                 manifest.set_roots(roots)
@@ -123,7 +123,7 @@ def _work(todo: list[Planned]) -> int:
     )
 
 
-def _without(roots: list[str], forget: list[str]) -> list[str]:
+def without_roots(roots: list[str], forget: list[str]) -> list[str]:
     for path in forget:
         root = os.path.abspath(os.path.expanduser(path))
         if root not in roots and path not in roots:

@@ -17,7 +17,7 @@ from newsgrep import formats
 from newsgrep.indexer import sources
 from newsgrep.indexer.plan import under
 from newsgrep.indexer.records import SourceFile
-from newsgrep.store.layout import IndexDir, resolve_index_dir
+from newsgrep.store.layout import IndexDir, ShardsRecord, resolve_index_dir, shard_of
 from newsgrep.store.manifest import Manifest
 from newsgrep.store.schema import F
 
@@ -46,7 +46,10 @@ class CheckReport:
 def check_index(index_dir=None, repair: bool = False, wait: float | None = None, verify: bool = False) -> CheckReport:
     """`verify` also hashes the files whose size and mtime match the manifest: an edit that kept both
     (a same-size fix copied with its old mtime) is then found stale."""
-    index = IndexDir(resolve_index_dir(index_dir))
+    path = resolve_index_dir(index_dir)
+    if ShardsRecord.at(path):
+        return _check_sharded(path, repair, wait, verify)
+    index = IndexDir(path)
     report = _inspect(index, verify)
     if repair and not report.ok:
         _repair(index, report, wait)
@@ -56,17 +59,54 @@ def check_index(index_dir=None, repair: bool = False, wait: float | None = None,
     return report
 
 
-def _inspect(index: IndexDir, verify: bool = False) -> CheckReport:
+def _check_sharded(top, repair: bool, wait: float | None, verify: bool) -> CheckReport:
+    """Each shard checked against the files routed to it, the reports merged (an id in two shards is a
+    duplicate too); `repair` marks each shard's files in doubt, then one sharded run re-indexes them."""
+    shards = [IndexDir(path) for path in ShardsRecord(top).shard_paths()]
+    report = _merged(top, shards, verify)
+    if repair and not report.ok:
+        from newsgrep.cluster.build import build_sharded
+
+        if report.damaged:
+            build_sharded(None, top, rebuild=True, wait=wait)
+        else:
+            for number, shard in enumerate(shards):
+                _mark_doubtful(shard, _inspect(shard, verify, number, len(shards)), wait)
+            build_sharded(None, top, wait=wait)
+        report = _merged(top, shards, verify)
+        report.repaired = True
+    return report
+
+
+def _merged(top, shards: list[IndexDir], verify: bool) -> CheckReport:
+    report = CheckReport(str(top))
+    ids: Counter[str] = Counter()
+    for number, shard in enumerate(shards):
+        part = _inspect(shard, verify, number, len(shards), ids)
+        report.articles += part.articles
+        report.files += part.files
+        for name in ("missing", "stale", "extra", "mismatched", "damaged"):
+            getattr(report, name).extend(getattr(part, name))
+    report.duplicates = sorted(i for i, n in ids.items() if n > 1)
+    return report
+
+
+def _inspect(
+    index: IndexDir, verify: bool = False, shard: int = 0, shards: int = 1, ids: Counter[str] | None = None
+) -> CheckReport:
+    """The index checked against the files under its roots (those routed to it, for shard `shard` of
+    `shards`); `ids` counts the articles' ids (a sharded check counts them over every shard)."""
     report = CheckReport(str(index.path))
     gen = index.current()
     indexed_files: Counter[str] = Counter()
-    ids: Counter[str] = Counter()
+    ids = Counter() if ids is None else ids
+    mine: Counter[str] = Counter()
     try:
         ix = index.open_whoosh()
         with ix.reader() as reader:
             for _, fields in reader.iter_docs():
                 indexed_files[fields.get(F.FILE, "")] += 1
-                ids[fields.get(F.ID, "")] += 1
+                mine[fields.get(F.ID, "")] += 1
             for _ in reader.lexicon(F.BODY):
                 pass
     except Exception as exc:  # noqa: BLE001 - any failure to read a segment is damage to report
@@ -78,13 +118,15 @@ def _inspect(index: IndexDir, verify: bool = False) -> CheckReport:
     unlisted: list[str] = []  # folders that could not be listed: what is under them is not extra
     for root in roots:
         if os.path.exists(root):
-            on_disk.update((s.path, s) for s in sources.find_files(root, [], unlisted=unlisted))
+            found = sources.find_files(root, [], unlisted=unlisted)
+            on_disk.update((s.path, s) for s in found if shards == 1 or shard_of(s.path, shards) == shard)
     live_roots = [r for r in roots if os.path.exists(r)]
 
     def under_live_root(path: str) -> bool:
         return under(path, live_roots) and not under(path, unlisted)
 
-    report.articles, report.files = sum(ids.values()), len(known)
+    ids.update(mine)
+    report.articles, report.files = sum(mine.values()), len(known)
     report.missing = sorted(p for p in on_disk if p not in known and _indexable(p))
     report.stale = sorted(
         p
@@ -97,7 +139,7 @@ def _inspect(index: IndexDir, verify: bool = False) -> CheckReport:
     report.mismatched = sorted(
         p for p, entry in known.items() if entry.articles != indexed_files.get(p, 0) and p not in report.extra
     )
-    report.duplicates = sorted(i for i, n in ids.items() if n > 1)
+    report.duplicates = sorted(i for i, n in mine.items() if n > 1)
     return report
 
 
@@ -121,6 +163,13 @@ def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
     if report.damaged:
         build_index(None, index.path, rebuild=True, wait=wait)
         return
+    _mark_doubtful(index, report, wait)
+    build_index(None, index.path, wait=wait)
+
+
+def _mark_doubtful(index: IndexDir, report: CheckReport, wait: float | None) -> None:
+    """Forgets the articles of files the manifest never recorded, and marks every other file in doubt
+    to be read again by the next run."""
     doubtful = set(report.extra) | set(report.mismatched) | set(report.stale)
     if report.duplicates:
         ix = index.open_whoosh()
@@ -143,4 +192,3 @@ def _repair(index: IndexDir, report: CheckReport, wait: float | None) -> None:
                 # articles (deleting and adding in one Whoosh commit, then recording them), so a repair
                 # killed at any point leaves them marked, and the next `newsgrep index` restores them.
                 manifest.mark_unread(sorted(doubtful & known))
-    build_index(None, index.path, wait=wait)

@@ -43,8 +43,8 @@ def test_an_article_fires_once_and_the_watermark_never_goes_back(built):
     alerts.add(built, "zebra", "zebra", command="true")
     with AlertStore(built) as store:
         hit = {"alert": "zebra", "id": "a1"}
-        store.record("gen", 5, [("zebra", "a1", "a1", hit)])
-        store.record("gen", 4, [("zebra", "a1", "a1", hit), ("zebra", "a2", "a1", {**hit, "id": "a2"})])
+        store.record({"gen": 5}, [("zebra", "a1", "a1", hit)])
+        store.record({"gen": 4}, [("zebra", "a1", "a1", hit), ("zebra", "a2", "a1", {**hit, "id": "a2"})])
         assert store.watermark("gen") == 5
         assert [item.hit["id"] for item in store.pending()] == ["a1", "a2"]
         assert store.fired("zebra", ["a1", "a2", "a3"]) == {"a1": "a1", "a2": "a1"}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import json_hits, needs_shared, run_cli
+from tests.conftest import CORPUS, json_hits, needs_shared, run_cli
 from tests.dask_cluster import DaskCluster
 
 pytestmark = pytest.mark.slow
@@ -187,3 +187,65 @@ def test_watch_keeps_a_cluster_index_up_to_date(cluster, corpus, tmp_path):
         stop.set()
         watcher.join(timeout=120)
     assert any(report.added == 1 for report in reports[1:])
+
+
+def test_alerts_on_a_cluster_index_fire_once_for_new_articles_in_any_shard(cluster, tmp_path):
+    news, ix = tmp_path / "news", tmp_path / "ix"
+    from tests.test_alerts_cli import VOLCANO_BBC, _add, _article, _index, _write
+
+    for path in sorted((CORPUS / "wikinews").glob("*.txt"))[:20]:
+        _write(news, f"misc/{path.name}", path.read_text())
+    done = run_cli("index", str(news), "--index", str(ix), "--shards", "2", "--cluster", cluster.address, "-q")
+    assert done.returncode == 0, done.stderr
+    _add(ix, "volcano", "Tungurahua")
+    assert "volcano" in run_cli("alert", "list", "--index", str(ix)).stdout
+    for n in range(6):  # files spread over both shards (routed by a hash of their paths)
+        _write(news, f"bbc/volcano-{n}.txt", VOLCANO_BBC.replace("Thursday", f"day {n}") + f"\nReport {n}.\n")
+    _write(news, "misc/other.txt", _article("Harvest festival", ["The village held its harvest festival."]))
+    first, stderr = _index(news, ix)
+    assert sorted(hit["path"].rsplit(os.sep, 1)[-1] for hit in first) == [f"volcano-{n}.txt" for n in range(6)]
+    assert len({hit["path"] for hit in first}) == 6, stderr
+    again, _ = _index(news, ix)
+    assert again == []  # each article once, whichever shard holds it
+    replay = run_cli("alert", "run", "volcano", "--since", "yesterday", "--index", str(ix), "--json")
+    assert replay.returncode == 0, replay.stderr
+    assert len(replay.stdout.splitlines()) == 6
+
+
+def test_stats_roots_check_and_forget_on_a_cluster_index_agree_with_one_index(cluster, tmp_path):
+    from tests.test_alerts_cli import _write
+
+    news, notes = tmp_path / "news", tmp_path / "notes"
+    for n, path in enumerate(sorted((CORPUS / "wikinews").glob("*.txt"))[:24]):
+        _write(news if n % 3 else notes, path.name, path.read_text())
+    sharded, single = tmp_path / "sharded", tmp_path / "single"
+    roots = [str(news), str(notes)]
+    built = run_cli("index", *roots, "--index", str(sharded), "--shards", "3", "--cluster", cluster.address, "-q")
+    assert built.returncode == 0, built.stderr
+    _single(roots, single)
+
+    def agree() -> dict:
+        figures = {}
+        for index in (sharded, single):
+            stats = json.loads(run_cli("stats", "--json", "--index", str(index)).stdout)
+            listed = run_cli("roots", "--json", "--index", str(index)).stdout.splitlines()
+            kept = ("articles", "passages", "files", "skipped_files", "roots")
+            figures[index] = ({k: stats[k] for k in kept}, [json.loads(line) for line in listed])
+        assert figures[sharded] == figures[single]
+        return figures[sharded][0]
+
+    assert agree()["articles"] == 24
+    assert run_cli("check", "--index", str(sharded)).returncode == 0
+    gone = sorted(news.glob("*.txt"))[0]
+    gone.unlink()
+    found = run_cli("check", "--json", "--index", str(sharded))
+    assert found.returncode == 1 and json.loads(found.stdout)["extra"] == [str(gone)]
+    repaired = run_cli("check", "--repair", "--json", "--index", str(sharded))
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    _single(roots, single)
+    assert agree()["articles"] == 23
+    forgot = run_cli("roots", "--forget", str(notes), "--index", str(sharded))
+    assert forgot.returncode == 0, forgot.stderr
+    assert run_cli("roots", "--forget", str(notes), "--index", str(single)).returncode == 0
+    assert agree()["roots"] == [str(news)]
+    assert run_cli("check", "--index", str(sharded)).returncode == 0

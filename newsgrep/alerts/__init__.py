@@ -24,7 +24,7 @@ from newsgrep.alerts.delivery import deliver
 from newsgrep.alerts.hits import AlertHit, AlertRun
 from newsgrep.errors import NewsgrepError, QueryError
 from newsgrep.store.alerts import FILE, Alert, AlertStore
-from newsgrep.store.layout import IndexDir, resolve_index_dir
+from newsgrep.store.layout import IndexDir, ShardsRecord, resolve_index_dir
 from newsgrep.store.manifest import Manifest
 
 NAME = re.compile(r"[\w][\w.-]{0,63}")
@@ -34,8 +34,10 @@ __all__ = ["AlertHit", "AlertRun", "add", "check_new", "listed", "remove", "repl
 
 
 def _index(index_dir) -> IndexDir:
+    """The index (for a sharded one, its top folder, which keeps the alerts of all its shards)."""
     index = IndexDir(resolve_index_dir(index_dir))
-    index.check_format()
+    if not ShardsRecord.at(index.path):
+        index.check_format()
     return index
 
 
@@ -67,9 +69,10 @@ def add(
 
         searcher.among(query, ["-"], **search_options(alert))  # parses and bounds it; matches nothing
     with AlertStore(index.path) as store:
-        generation, seq = _log_position(index)
-        if store.watermark(generation) is None:  # the first alert: what is indexed already is not new
-            store.record(generation, seq, [])
+        positions = _log_positions(index)
+        fresh = {log: seq for log, (_, seq) in positions.items() if store.watermark(log) is None}
+        if fresh:  # the first alert (or a new shard generation): what is indexed already is not new
+            store.record({**store.watermarks(), **fresh}, [])
         if not store.add(alert):
             raise NewsgrepError(f"there is an alert named {name!r} already (`newsgrep alert remove {name}` first)")
     return alert
@@ -112,19 +115,25 @@ def check_new(index_dir, show: Callable[[list[AlertHit]], None]) -> AlertRun:
 
 def _check(index: IndexDir, store: AlertStore, show, run: AlertRun) -> None:
     alerts = store.alerts()
-    generation, seq = _log_position(index)
-    mark = store.watermark(generation)
-    if mark is None:  # a rebuild started a new generation: its articles are not new (see the README)
-        store.record(generation, seq, [])
-    elif alerts and seq > mark:
-        ids, seq = _indexed_after(index, mark)
+    marks: dict[str, int] = {}
+    ids: list[str] = []
+    for log, (logged, seq) in _log_positions(index).items():
+        mark = store.watermark(log)
+        if mark is None:  # a rebuild started a new generation: its articles are not new (see the README)
+            marks[log] = seq
+        elif alerts and seq > mark:
+            new, marks[log] = _indexed_after(logged, mark)
+            ids.extend(new)
+        else:
+            marks[log] = max(mark, seq)
+    if ids:
         run.articles = len(ids)
         decided = _match(index, store, alerts, ids, run.problems)
         _pause("matched")
-        store.record(generation, seq, decided)
+        store.record(marks, decided)
         _pause("recorded")
-    elif seq > mark:
-        store.record(generation, seq, [])
+    elif marks != store.watermarks():
+        store.record(marks, [])
     run.hits = deliver(store, show, run.problems)
 
 
@@ -180,14 +189,29 @@ def _match(index: IndexDir, store: AlertStore, alerts: list[Alert], ids: list[st
     return decided
 
 
-def _log_position(index: IndexDir) -> tuple[str, int]:
-    """(the live generation's name, the number of its last commit that indexed articles)."""
-    generation = index.current()
-    with Manifest(index.manifest_path(generation), readonly=True) as manifest:
-        try:
-            return generation.name, manifest.last_seq()
-        except sqlite3.OperationalError:
-            return generation.name, 0
+def _logs(index: IndexDir) -> dict[str, IndexDir]:
+    """{name of a log of indexed articles: the index keeping it}: the live generation of the index, or of
+    each shard of a sharded index ("shards/00/gen-3", ...): each manifest numbers its own commits."""
+    if not ShardsRecord.at(index.path):
+        return {index.current().name: index}
+    logs = {}
+    for path in ShardsRecord(index.path).shard_paths():
+        shard = IndexDir(path)
+        if shard.exists():
+            logs[f"{path.relative_to(index.path).as_posix()}/{shard.current().name}"] = shard
+    return logs
+
+
+def _log_positions(index: IndexDir) -> dict[str, tuple[IndexDir, int]]:
+    """{log: (its index, the number of its last commit that indexed articles)}."""
+    positions = {}
+    for log, logged in _logs(index).items():
+        with Manifest(logged.manifest_path(), readonly=True) as manifest:
+            try:
+                positions[log] = (logged, manifest.last_seq())
+            except sqlite3.OperationalError:
+                positions[log] = (logged, 0)
+    return positions
 
 
 def _indexed_after(index: IndexDir, mark: int) -> tuple[list[str], int]:
@@ -202,11 +226,14 @@ def _indexed_after(index: IndexDir, mark: int) -> tuple[list[str], int]:
 
 
 def _indexed_between(index: IndexDir, start: float | None, end: float | None) -> list[str]:
-    with Manifest(index.manifest_path(), readonly=True) as manifest:
-        try:
-            return manifest.indexed_between(start, end)
-        except sqlite3.OperationalError:
-            return []
+    found: list[str] = []
+    for logged in _logs(index).values():
+        with Manifest(logged.manifest_path(), readonly=True) as manifest:
+            try:
+                found.extend(manifest.indexed_between(start, end))
+            except sqlite3.OperationalError:
+                pass
+    return found
 
 
 def _epoch(when) -> float:

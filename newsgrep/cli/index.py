@@ -71,6 +71,7 @@ def index_command(paths, index_dir, rebuild, wait, as_json, quiet, commit_every,
             wait=float("inf") if wait else None,
         )
         printer(as_json).index_report(report, quiet=quiet)
+        check_alerts(report.index, as_json)
         return
     above = index_found_above(index_dir)
     if above is not None and not quiet:

@@ -27,8 +27,15 @@ def roots_command(index_dir, forget, wait, as_json):
     show = printer(as_json)
     if forget:
         from newsgrep.indexer.build import build_index
+        from newsgrep.store.layout import ShardsRecord, resolve_index_dir
 
-        report = build_index(None, index_dir, forget=list(forget), wait=float("inf") if wait else None)
+        waiting = float("inf") if wait else None
+        if ShardsRecord.at(resolve_index_dir(index_dir)):
+            from newsgrep.cluster.build import build_sharded
+
+            report = build_sharded(None, index_dir, forget=list(forget), wait=waiting)
+        else:
+            report = build_index(None, index_dir, forget=list(forget), wait=waiting)
         show.index_report(report, quiet=as_json)
         if as_json:
             return

@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 
 from newsgrep.errors import NewsgrepError, PathMissing
+from newsgrep.indexer.build import without_roots
 from newsgrep.indexer.plan import merge_roots
 from newsgrep.indexer.report import IndexReport
 from newsgrep.store.layout import IndexDir, ShardsRecord, resolve_index_dir
@@ -33,10 +34,12 @@ def build_sharded(
     rebuild: bool = False,
     wait: float | None = None,
     settle: float = 0.0,
+    forget: list[str] | None = None,
 ) -> IndexReport:
     """Creates (with `shards`) or updates the sharded index at `index_dir` from `paths` (added to the
-    roots it remembers), on the Dask cluster at `cluster` (else $NEWSGREP_CLUSTER, else the address the
-    index records, else a LocalCluster of `workers` processes on this machine)."""
+        roots it remembers), on the Dask cluster at `cluster` (else $NEWSGREP_CLUSTER, else the address the
+        index records, else a LocalCluster of `workers` processes on this machine). `forget` removes roots and
+    their articles, as build_index's."""
     from newsgrep.cluster.connect import client, cluster_address
 
     started = time.monotonic()
@@ -59,7 +62,9 @@ def build_sharded(
                 f"the index at {top} has {record['count']} shards, not {shards}: build a new index to change that"
             )
         roots = merge_roots(record["roots"], new_roots)
-        if not roots:
+        if forget:
+            roots = without_roots(roots, forget)
+        elif not roots:
             raise PathMissing("nothing to index: give a folder of articles")
         count = record["count"]
         paths_of = [str(path) for path in record_file.shard_paths()]
@@ -87,6 +92,7 @@ def build_sharded(
                         census,
                         rebuild,
                         settle,
+                        forget,
                         pure=False,
                         retries=RETRIES,
                     )
@@ -110,7 +116,7 @@ def _census(path, roots, shard, settle, rebuild):
     return furniture_census(path, roots, shard, settle, rebuild)
 
 
-def _build(path, roots, shard, foreign, census, rebuild, settle) -> IndexReport:
+def _build(path, roots, shard, foreign, census, rebuild, settle, forget) -> IndexReport:
     from newsgrep.indexer.build import build_index
 
     return build_index(
@@ -123,6 +129,7 @@ def _build(path, roots, shard, foreign, census, rebuild, settle) -> IndexReport:
         shard=shard,
         foreign=foreign,
         census=census,
+        forget=forget,
     )
 
 

@@ -137,9 +137,14 @@ class AlertStore:
         row = self.db.execute("SELECT seq FROM state WHERE generation = ?", (generation,)).fetchone()
         return row[0] if row else None
 
-    def record(self, generation: str, seq: int, hits: list[tuple[str, str, str, dict]]) -> None:
+    def watermarks(self) -> dict[str, int]:
+        """{log (a generation of the index, or of one shard): the last commit of it matched}."""
+        return dict(self.db.execute("SELECT generation, seq FROM state").fetchall())
+
+    def record(self, marks: dict[str, int], hits: list[tuple[str, str, str, dict]]) -> None:
         """In one transaction: the hits (alert, article id, story, hit record) fired and put in the outbox,
-        and the watermark moved to `seq`. A hit whose article already fired for its alert is dropped."""
+        and each log's watermark moved to its commit in `marks` (logs not in `marks`, generations gone,
+        are forgotten). A hit whose article already fired for its alert is dropped."""
         now = time.time()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
@@ -152,12 +157,14 @@ class AlertStore:
                         "INSERT INTO outbox (alert, hit, ran) SELECT ?, ?, exec IS NULL FROM alerts WHERE name = ?",
                         (alert, json.dumps(hit), alert),
                     )
-            self.db.execute("DELETE FROM state WHERE generation != ?", (generation,))
-            self.db.execute(  # never backwards: another run may have recorded a later commit meanwhile
-                "INSERT OR REPLACE INTO state"
-                " SELECT ?, MAX(?, COALESCE((SELECT seq FROM state WHERE generation = ?), 0))",
-                (generation, seq, generation),
-            )
+            known = ",".join("?" * len(marks))
+            self.db.execute(f"DELETE FROM state WHERE generation NOT IN ({known})", list(marks))
+            for generation, seq in marks.items():
+                self.db.execute(  # never backwards: another run may have recorded a later commit meanwhile
+                    "INSERT OR REPLACE INTO state"
+                    " SELECT ?, MAX(?, COALESCE((SELECT seq FROM state WHERE generation = ?), 0))",
+                    (generation, seq, generation),
+                )
 
     # the outbox --------------------------------------------------------------------------------------
     def pending(self) -> list[Pending]:

@@ -76,7 +76,7 @@ class IndexDir:
     def check_format(self) -> None:
         if not self.exists() and ShardsRecord.at(self.path):
             raise IndexIncompatible(
-                f"{self.path} is a sharded index: search, similar, timeline and show read it whole; this command "
+                f"{self.path} is a sharded index: this command "
                 f"reads one shard at a time (--index {self.path / SHARDS_FOLDER / '00'}, ...)"
             )
         if not self.exists():

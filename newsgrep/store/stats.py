@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict, dataclass
 
 from newsgrep.store import whoosh_internals
-from newsgrep.store.layout import IndexDir, resolve_index_dir, whoosh_path
+from newsgrep.store.layout import IndexDir, ShardsRecord, resolve_index_dir, whoosh_path
 from newsgrep.store.manifest import Manifest
 
 
@@ -29,7 +29,20 @@ class IndexStats:
 
 
 def index_stats(index_dir=None) -> IndexStats:
-    index = IndexDir(resolve_index_dir(index_dir))
+    path = resolve_index_dir(index_dir)
+    if ShardsRecord.at(path):  # a sharded index: its shards' figures summed
+        parts = [_index_stats(IndexDir(shard)) for shard in ShardsRecord(path).shard_paths()]
+        updated = max((part.updated for part in parts if part.updated), default=None)
+        summed = {name: sum(getattr(part, name) for part in parts) for name in _SUMMED}
+        return IndexStats(str(path), roots=ShardsRecord(path).read()["roots"], updated=updated, **summed)
+    return _index_stats(IndexDir(path))
+
+
+_SUMMED = ("articles", "passages", "bytes", "files", "skipped_files", "segments")
+
+
+def _index_stats(index: IndexDir) -> IndexStats:
+    index.check_format()
     ix = index.open_whoosh()
     gen = index.current()
     with ix.searcher() as searcher:
@@ -59,11 +72,17 @@ class RootInfo:
 
 
 def index_roots(index_dir=None) -> list[RootInfo]:
-    """The index's roots with the files and articles indexed from each."""
-    index = IndexDir(resolve_index_dir(index_dir))
-    with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
-        found = []
-        for root in manifest.roots():
-            files, articles = manifest.counts_under(root)
-            found.append(RootInfo(root, files, articles, os.path.exists(root)))
-        return found
+    """The index's roots with the files and articles indexed from each (from every shard of a sharded
+    index)."""
+    path = resolve_index_dir(index_dir)
+    sharded = ShardsRecord.at(path)
+    indexes = [IndexDir(shard) for shard in ShardsRecord(path).shard_paths()] if sharded else [IndexDir(path)]
+    found: dict[str, RootInfo] = {}
+    for index in indexes:
+        with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
+            for root in ShardsRecord(path).read()["roots"] if sharded else manifest.roots():
+                files, articles = manifest.counts_under(root)
+                info = found.setdefault(root, RootInfo(root, 0, 0, os.path.exists(root)))
+                info.files += files
+                info.articles += articles
+    return list(found.values())

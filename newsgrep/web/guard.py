@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Request, Response, redirect
 from werkzeug.wrappers import Response as BaseResponse
 
-from newsgrep.store.layout import IndexDir
+from newsgrep.store.layout import IndexDir, ShardsRecord
 from newsgrep.store.manifest import Manifest
 
 TOKEN_COOKIE = "newsgrep_token"
@@ -111,7 +111,10 @@ class Guard:
 
 
 def index_roots(index_dir: Path) -> list[str]:
-    """The roots the index covers, as its manifest remembers them (read at each call: `index` may add one)."""
+    """The roots the index covers, as its manifest (or a sharded index's record) remembers them (read at
+    each call: `index` may add one)."""
+    if ShardsRecord.at(index_dir):
+        return list(ShardsRecord(index_dir).read()["roots"])
     index = IndexDir(index_dir)
     with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
         return manifest.roots()
