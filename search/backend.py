@@ -106,6 +106,10 @@ class Backend(Protocol):
         """Where `term` occurs in each of these documents' `fieldname` (those that have it)."""
         ...
 
+    def positions_of(self, fieldname: str, terms: list[str], refs: list[Ref]) -> dict[str, dict[Ref, list[int]]]:
+        """`positions` of each of `terms` (one question to a sharded index, not one a term)."""
+        ...
+
     def stored(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
         """Stored articles by id (those that exist)."""
         ...

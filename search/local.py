@@ -156,6 +156,9 @@ class LocalBackend:
             if field == fieldname
         }
 
+    def positions_of(self, fieldname: str, terms: list[str], refs: list[Ref]) -> dict[str, dict[Ref, list[int]]]:
+        return {term: self.positions(fieldname, term, refs) for term in terms}
+
     def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:
         """Skipping along the term's postings to each document (in docnum order)."""
         try:

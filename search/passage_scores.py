@@ -58,11 +58,8 @@ def passage_scores(
     refs = list(candidates)
     lengths = [p.length for passages in candidates.values() for p in passages]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    postings: dict[str, dict[Ref, list[int]]] = {}
-    for feature in features:
-        for word in feature.words:
-            if word not in postings:
-                postings[word] = backend.positions(PASSAGE_FIELD, word, refs)
+    words = sorted({word for feature in features for word in feature.words})
+    postings = backend.positions_of(PASSAGE_FIELD, words, refs)
     k1, b = ranking.passage_k1, ranking.passage_b
     scores: dict[Ref, list[tuple[float, int]]] = {}
     for ref in refs:

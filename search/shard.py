@@ -75,6 +75,13 @@ class Shard(LocalBackend):
             for term in reader.terms_within(spelled, text, maxdist, prefix=prefix)
         }
 
+    def candidates_and_bands(self, query: wq.Query, limit: int, **options):
+        """`candidates`, with the near-duplicate bands and signatures of the hits (`bands`): the story
+        collapse that follows needs them, and they come in the same round trip."""
+        found = self.candidates(query, limit, **options)
+        ids = [c.article.id for c in found.hits]
+        return (found, *self.bands(ids)) if ids else (found, [], {})
+
     def bands(self, ids: list[str]) -> tuple[list[tuple[str, int]], dict[str, list[int]]]:
         with Manifest(self.index.manifest_path(self._generation), readonly=True) as manifest:
             return manifest.bands(ids), manifest.signatures(ids)

@@ -125,6 +125,8 @@ class ShardedBackend:
         self._documents: int | None = None
         self._frequencies: dict[tuple[str, str], int] = {}
         self._expansions: dict[str, set[str]] = {}
+        self._bands: dict[str, set[int]] = {}  # the LSH bands of articles found (newsgrep.search.shard)
+        self._signatures: dict[str, list[int]] = {}
 
     @property
     def schema(self):
@@ -139,8 +141,8 @@ class ShardedBackend:
         self.pool.missing = set()
         answers = self.pool.ask("state")
         changed = any(refreshed for refreshed, _, _ in answers.values())
-        if changed or self.pool.missing:
-            self._frequencies, self._expansions = {}, {}
+        if changed or self.pool.missing or len(self._bands) > 100_000:
+            self._frequencies, self._expansions, self._bands, self._signatures = {}, {}, {}, {}
         self._building = any(building for _, building, _ in answers.values())
         self._documents = None if self.pool.missing else sum(count for _, _, count in answers.values())
         return changed
@@ -196,8 +198,16 @@ class ShardedBackend:
             stats = self.statistics(query)
         assert isinstance(stats, ShardedStats)
         query = expanded(query, stats.expansions)
-        answers = self.pool.ask(
-            "candidates", query, limit, stats=stats, sort=sort, exclude=exclude, seconds=_left(seconds, started)
+        answers = self._with_bands(
+            self.pool.ask(
+                "candidates_and_bands",
+                query,
+                limit,
+                stats=stats,
+                sort=sort,
+                exclude=exclude,
+                seconds=_left(seconds, started),
+            )
         )
         hits = _merged(answers)
         total = sum(found.total for found in answers.values())
@@ -221,6 +231,18 @@ class ShardedBackend:
                 hits += [c for c in best if c.article.id not in shown]
         # one index counts exactly while it scores fewer than `limit`; past that it estimates
         return Candidates(hits, total, estimated or len(hits) >= limit or timed_out, timed_out=timed_out)
+
+    def _with_bands(self, answers: dict[int, tuple]) -> dict[int, Candidates]:
+        """The shards' candidates, keeping the bands and signatures that came with them for `copies`."""
+        found = {}
+        for number, (candidates, bands, signatures) in answers.items():
+            for candidate in candidates.hits:
+                self._bands.setdefault(candidate.article.id, set())
+            for article_id, key in bands:
+                self._bands[article_id].add(key)
+            self._signatures.update(signatures)
+            found[number] = candidates
+        return found
 
     def count(self, query: wq.Query, cap: int) -> int:
         return min(cap, sum(self.pool.ask("count", query, cap).values()))
@@ -254,13 +276,39 @@ class ShardedBackend:
         return {term: self._frequencies[(fieldname, term)] for term in terms}
 
     def expand(self, query: wq.Query, fieldname: str) -> set[str]:
-        if isinstance(query, wq.Term) and query.fieldname == fieldname and (fieldname, query.text) in self._frequencies:
-            return {query.text} if self._frequencies[(fieldname, query.text)] else set()
-        if isinstance(query, wq.MultiTerm) and getattr(query, "fieldname", None) == fieldname:
-            known = self._expansions.get(repr(query))
-            if known is not None:
-                return set(known)
+        known = self._known_expansion(query, fieldname)
+        if known is not None:
+            return known
         return set().union(*self.pool.ask("expand", query, fieldname).values())
+
+    def _known_expansion(self, query: wq.Query, fieldname: str) -> set[str] | None:
+        """What `expand` answers, from the frequencies and expansions this search gathered already (as
+        Whoosh's existing_terms walks the query's leaves: phrases give none); None when a leaf is unknown."""
+        found: set[str] = set()
+        for leaf in query.leaves():
+            if getattr(leaf, "fieldname", None) != fieldname or isinstance(leaf, wq.Phrase):
+                continue
+            if isinstance(leaf, wq.Term) and (fieldname, leaf.text) in self._frequencies:
+                found.update([leaf.text] if self._frequencies[(fieldname, leaf.text)] else [])
+            elif isinstance(leaf, wq.MultiTerm) and repr(leaf) in self._expansions:
+                found.update(self._expansions[repr(leaf)])
+            else:
+                return None
+        return found
+
+    def positions_of(self, fieldname: str, terms: list[str], refs: list[Ref]) -> dict[str, dict[Ref, list[int]]]:
+        by_shard: dict[int, list] = {}
+        for ref in refs:
+            shard_number, docnum = cast(tuple[int, int], ref)
+            by_shard.setdefault(shard_number, []).append(docnum)
+        answers = self.pool.ask(
+            "positions_of", shards={number: (fieldname, terms, docnums) for number, docnums in by_shard.items()}
+        )
+        found: dict[str, dict[Ref, list[int]]] = {term: {} for term in terms}
+        for number, shard in answers.items():
+            for term, where in shard.items():
+                found[term].update(((number, docnum), positions) for docnum, positions in where.items())
+        return found
 
     def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:
         by_shard: dict[int, list] = {}
@@ -297,10 +345,14 @@ class ShardedBackend:
             return {}
         mine: dict[str, set[int]] = {}
         signatures: dict[str, list[int]] = {}
-        for bands, shard_signatures in self.pool.ask("bands", ids).values():
-            for article_id, key in bands:
-                mine.setdefault(article_id, set()).add(key)
-            signatures.update(shard_signatures)
+        if all(article_id in self._bands for article_id in ids):  # found by this search: no round trip
+            mine = {article_id: self._bands[article_id] for article_id in ids if self._bands[article_id]}
+            signatures = {i: self._signatures[i] for i in mine if i in self._signatures}
+        else:
+            for bands, shard_signatures in self.pool.ask("bands", ids).values():
+                for article_id, key in bands:
+                    mine.setdefault(article_id, set()).add(key)
+                signatures.update(shard_signatures)
         keys = sorted(set().union(*mine.values())) if mine else []
         if not keys:
             return {}
