@@ -233,10 +233,14 @@ def _files_in_index(index_dir) -> tuple[set[str], int]:
 
 @pytest.fixture
 def news(tmp_path):
+    return _news(tmp_path, 1)
+
+
+def _news(tmp_path, copies: int):
     from tests.conftest import CORPUS
 
     root = tmp_path / "news"
-    for copy in range(1):
+    for copy in range(copies):
         folder = root / f"copy{copy}"
         folder.mkdir(parents=True)
         for path in sorted((CORPUS / "wikinews").glob("*.txt")):
@@ -286,7 +290,8 @@ def test_sigkill_at_a_point_of_a_run_then_the_next_run_gives_exactly_the_files(n
     assert check_index(index_dir).ok
 
 
-def test_ctrl_c_during_a_first_build_says_what_was_kept(news, tmp_path):
+def test_ctrl_c_during_a_first_build_says_what_was_kept(tmp_path):
+    news = _news(tmp_path, 4)  # 800 articles: the run is still going after its first commit, even when slowed
     index_dir = tmp_path / "ix"
     process = _start("index", str(news), "--index", str(index_dir), "-q", "-j", "1", "--commit-every", "40")
     from newsgrep.store.manifest import Manifest

@@ -42,11 +42,13 @@ def _by_file(hits, name):
 
 def test_the_two_seeds_are_one_hit_for_gomez_mont(news):
     root, ix = news
-    [hit] = search("Gomez Mont", ix).hits
+    [hit] = search('"Gomez Mont"', ix).hits  # quoted: never widened to any of its words
     assert len(hit.duplicates) == 1
     paths = {hit.path, hit.duplicates[0].path}
     assert {p.rsplit("/", 1)[1] for p in paths} == {VOA, BBC_SEED}
-    assert len(search("Gomez Mont", ix, collapse=False).hits) == 2
+    assert len(search('"Gomez Mont"', ix, collapse=False).hits) == 2
+    widened = search("Gomez Mont", ix)  # two articles have both words: too few, so any word counts too
+    assert widened.fallback and widened.hits[0].id == hit.id and len(widened.hits[0].duplicates) == 1
 
 
 def test_a_lightly_edited_copy_collapses_with_its_original_and_other_stories_do_not(news):
@@ -62,10 +64,10 @@ def test_a_lightly_edited_copy_collapses_with_its_original_and_other_stories_do_
 
 def test_json_hits_carry_duplicates(news):
     _, ix = news
-    done = run_cli("search", "Gomez Mont", "--json", "--index", str(ix))
+    done = run_cli("search", '"Gomez Mont"', "--json", "--index", str(ix))
     [record], _ = json_hits(done.stdout)
     [copy] = record["duplicates"]
-    assert set(copy) == {"id", "path", "source", "date"}
+    assert set(copy) == {"id", "path", "key", "source", "date"}
     assert copy["path"].endswith((VOA, BBC_SEED)) and not record["path"].endswith(copy["path"].rsplit("/", 1)[1])
 
 
