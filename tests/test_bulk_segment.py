@@ -70,7 +70,7 @@ def _assert_same_segments(folder: Path, documents: list[dict]) -> None:
         assert got[ending] == want[ending], f"{ending}: {len(got[ending])} bytes, Whoosh's {len(want[ending])}"
 
 
-@pytest.mark.parametrize("chunk", [None, 1_000])
+@pytest.mark.parametrize("chunk", [None, pytest.param(1_000, marks=pytest.mark.slow)])
 def test_bulk_segment_equals_whooshs_on_the_bundled_corpus(tmp_path, monkeypatch, chunk):
     """(and with the posting values made 1,000 postings at a time, as a big segment makes them)"""
     if chunk is not None:
@@ -216,6 +216,7 @@ def test_an_index_built_in_bulk_answers_as_one_built_by_whoosh(tmp_path, monkeyp
     assert answers["bulk"] == answers["whoosh"]
 
 
+@pytest.mark.slow
 def test_bulk_segments_start_a_new_segment_past_their_words_and_answer_the_same(tmp_path):
     """Memory stays bounded: past `max_words` words the segment is written and a new one begun; the
     index of those segments scores every word as one segment written by Whoosh."""
