@@ -20,7 +20,7 @@ from newsgrep.search.searcher import open_index
 from newsgrep.web.addresses import PageLinks, SearchRequest
 from newsgrep.web.guard import host_name, is_loopback, plain_absolute
 from newsgrep.web.server import access
-from tests.conftest import run_cli
+from tests.conftest import CORPUS, run_cli
 from tests.serving import IMG, JS_URL, SCRIPT, get, make_corpus, serving
 
 
@@ -388,3 +388,29 @@ def test_read_marks_the_query_words_and_the_passages_holding_them(built):
         assert any(start <= s < end for s, _ in read.highlights)
     assert (plain.highlights, plain.title_highlights, plain.matched) == ([], [], [])
     assert {read.article.title[s:e].lower() for s, e in read.title_highlights} <= {"drug", "cartel"}
+
+
+def test_alerts_page_lists_saved_searches_and_what_they_fired_for(site, tmp_path):
+    assert "No saved searches yet" in get(site["served"].url, "/alerts").text
+    news, index = tmp_path / "news", tmp_path / "index"
+    news.mkdir()
+    for path in sorted((CORPUS / "wikinews").glob("*.txt"))[:5]:
+        (news / path.name).write_text(path.read_text())
+    assert run_cli("index", str(news), "--index", str(index), "-q").returncode == 0
+    added = run_cli("alert", "add", "volcano", "Tungurahua", "--since", "2009-01", "--index", str(index))
+    assert added.returncode == 0, added.stderr
+    (news / "hostile.txt").write_text(
+        "<script>alert(1)</script> Tungurahua erupts\n\n16 July 2009\n\nThe Tungurahua volcano erupted again.\n"
+    )
+    assert run_cli("index", str(news), "--index", str(index), "-q").returncode == 0
+    with serving(index, log=tmp_path / "serve.log") as served:
+        page = get(served.url, "/alerts")
+        ids = re.findall(r'href="/article\?id=([0-9a-f]+)"', page.text)
+        front = get(served.url, "/").text
+    assert page.status == 200
+    assert "<h2>volcano</h2>" in page.text and '<a href="/?q=Tungurahua&amp;since=2009-01">' in page.text
+    assert "1 article fired" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Tungurahua erupts" in page.text and "<script>alert" not in page.text
+    with open_index(index) as searcher:
+        assert ids == [searcher.search("Tungurahua").hits[0].id]
+    assert 'href="/alerts"' in front

@@ -30,7 +30,7 @@ from newsgrep.store.manifest import Manifest
 NAME = re.compile(r"[\w][\w.-]{0,63}")
 PAUSE = "NEWSGREP_TEST_ALERT_PAUSE"  # tests only: "matched" or "recorded": stop there until killed
 
-__all__ = ["AlertHit", "AlertRun", "add", "check_new", "listed", "remove", "replay"]
+__all__ = ["AlertHit", "AlertRun", "add", "check_new", "listed", "overview", "remove", "replay"]
 
 
 def _index(index_dir) -> IndexDir:
@@ -92,6 +92,16 @@ def listed(index_dir) -> list[tuple[Alert, int]]:
         return []
     with AlertStore(index.path) as store:
         return [(alert, store.fired_count(alert.name)) for alert in store.alerts()]
+
+
+def overview(index_dir, recent: int) -> list[tuple[Alert, int, list[tuple[str, float]]]]:
+    """Each alert with how many articles it has fired for and the last `recent` of them (id, when),
+    newest first: what the web page shows. Read only."""
+    index = _index(index_dir)
+    if not (index.path / FILE).exists():
+        return []
+    with AlertStore(index.path, readonly=True) as store:
+        return [(a, store.fired_count(a.name), store.recent_fired(a.name, recent)) for a in store.alerts()]
 
 
 def check_new(index_dir, show: Callable[[list[AlertHit]], None]) -> AlertRun:

@@ -160,6 +160,10 @@ class HtmlPages:
         }
         return _in_two(self.env.get_template("article.html").generate(context))
 
+    def alerts(self, panels: list, links) -> str:
+        """The saved searches (newsgrep.web.app.AlertPanel), each with its last fired articles."""
+        return self.env.get_template("alerts.html").render(panels=panels, links=links, form=EMPTY_FORM)
+
     def message(self, title: str, text: str, form: dict | None = None) -> str:
         return self.env.get_template("message.html").render(title=title, text=text, form=form or EMPTY_FORM)
 

@@ -51,8 +51,11 @@ class Pending:
 
 
 class AlertStore:
-    def __init__(self, index_path: str | Path):
+    def __init__(self, index_path: str | Path, readonly: bool = False):
         self.path = Path(index_path) / FILE
+        if readonly:  # the web page: it only reads, and the index may be shared read-only
+            self.db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None)
+            return
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(
@@ -124,6 +127,11 @@ class AlertStore:
             )
             found.update(rows)
         return found
+
+    def recent_fired(self, name: str, count: int) -> list[tuple[str, float]]:
+        """(article id, when it fired) of the last `count` articles alert `name` fired for, newest first."""
+        rows = self.db.execute("SELECT id, at FROM fired WHERE alert = ? ORDER BY at DESC, id LIMIT ?", (name, count))
+        return [(article_id, at) for article_id, at in rows]
 
     def recent_stories(self, name: str, count: int) -> list[str]:
         """The lead articles of the alert's last `count` stories, newest first."""

@@ -1,12 +1,14 @@
 """The routes of `newsgrep serve`: the results page (`/`), its JSON twin (`/search.json`, the records of
 `newsgrep search --json`), the article page (`/article`) and the original files (`/file`), each a call to
-this thread's Searcher and a printer; nothing here ranks, counts or marks anything itself."""
+this thread's Searcher and a printer; nothing here ranks, counts or marks anything itself. `/alerts` lists
+the saved searches (`newsgrep alert`) with the articles they fired for last."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from newsgrep.render.html import EMPTY_FORM, STATIC, ArticlePage, Charts, HtmlPa
 from newsgrep.render.json_lines import json_line, search_records
 from newsgrep.search.results import Timeline
 from newsgrep.search.searcher import ArticleNotFound, Searcher
+from newsgrep.store.alerts import Alert
+from newsgrep.store.schema import StoredArticle
 from newsgrep.web.addresses import PageLinks, SearchRequest
 from newsgrep.web.guard import FILE_POLICY, Guard, index_roots, plain_absolute, under_a_root
 from newsgrep.web.searchers import ThreadSearchers
@@ -109,6 +113,22 @@ def create_app(index_dir: Path, *, token: str | None = None, loopback: bool = Tr
 
         return Response(pages.article_parts(ArticlePage(links, form, read, query, similar)), mimetype="text/html")
 
+    @app.get("/alerts")
+    def alerts_page() -> Response:
+        """The saved searches (`newsgrep alert`), each with the articles it fired for last."""
+        from newsgrep.alerts import overview
+
+        try:
+            listed = overview(index_dir, RECENT_FIRED)
+        except (NewsgrepError, sqlite3.Error) as exc:
+            return message("Cannot show the alerts", str(exc), 400)
+        stored = searchers.get().backend.stored([i for _, _, fired in listed for i, _ in fired])
+        shown = [
+            AlertPanel(alert, count, alert_search(alert), [(stored[i], at) for i, at in fired if i in stored])
+            for alert, count, fired in listed
+        ]
+        return html(pages.alerts(shown, PageLinks(SearchRequest())))
+
     @app.get("/file")
     def original_file() -> Response:
         """The file an article was read from, as text, if the index holds it and it lies under a root."""
@@ -147,6 +167,28 @@ def create_app(index_dir: Path, *, token: str | None = None, loopback: bool = Tr
 
     app.extensions["newsgrep.searchers"] = searchers
     return app
+
+
+RECENT_FIRED = 10  # articles shown under each alert on /alerts
+
+
+@dataclasses.dataclass
+class AlertPanel:
+    alert: Alert
+    fired: int
+    search: str  # the alert's search on the results page
+    recent: list[tuple[StoredArticle, float]]  # (article, when it fired), newest first
+
+
+def alert_search(alert: Alert) -> str:
+    """The results page of the alert's query with the options the page has (dates, any word)."""
+    options = alert.options
+    return SearchRequest(
+        q=alert.query,
+        since=options.get("since") or "",
+        until=options.get("until") or "",
+        any_word=options.get("operator") == "or",
+    ).address()
 
 
 def wanted_article(searcher: Searcher, index_dir: Path) -> str:
