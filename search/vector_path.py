@@ -1,0 +1,113 @@
+"""The fast path of the local backend's relevance search: which article queries numpy scores
+(search.vector_scores) and their best articles, with exactly the scores and order Whoosh's searcher gives.
+
+A query takes this path when it is one word, or all of / any of several words (Whoosh's And or Or
+with no coordination bonus: `Ranking.or_bonus` 0), each a plain term of the body field (where
+unqualified words go), with any boosts (a repeated word's). A prefix, wildcard or fuzzy term has been
+expanded into terms by then (newsgrep.search.limits): alone, it is an Or of terms and takes this path
+too. Everything else (phrases, NOT, other fields, patterns among other words, date and path filters)
+stays on Whoosh's matchers. `NEWSGREP_SCORER=whoosh` sends every query to Whoosh.
+
+numpy scores every matching document and so picks the best ones; their final scores are then asked of
+Whoosh's own matcher tree, skipping along its postings to each of them, because numpy adds a document's
+term scores in the order of the words, Whoosh in the order of its tree, and the two sums can differ in
+the last bit. Every document numpy scores within a relative 1e-9 of the last one kept is rescored
+(summing in another order moves a sum of positive terms by far less), so the kept ones, ordered by
+Whoosh's score and then the lower document number as Whoosh's collector orders them, are Whoosh's.
+A single word is scored by the same formula in the same order as Whoosh's scorer: no rescoring.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from newsgrep.store.schema import DEFAULT_FIELD
+
+SWITCH = "NEWSGREP_SCORER"  # "whoosh": never the fast path
+MARGIN = 1e-9  # relative: the scores below the cut that are rescored by Whoosh's matchers
+
+
+@dataclass(frozen=True)
+class PlainWords:
+    fieldname: str
+    terms: list[bytes]
+    boosts: list[float]
+    operator: str  # "and" or "or"
+
+
+def enabled() -> bool:
+    return os.environ.get(SWITCH, "").strip().lower() != "whoosh"
+
+
+def plain_words(query: wq.Query, schema) -> PlainWords | None:
+    """The query's words, when it is one the fast path scores exactly (else None)."""
+    if type(query) is wq.Term:
+        leaves, operator = [query], "and"
+    elif type(query) is wq.And and query.boost == 1.0:
+        leaves, operator = list(query.subqueries), "and"
+    elif type(query) is wq.Or and query.boost == 1.0 and not query.scale and not query.minmatch:
+        leaves, operator = list(query.subqueries), "or"
+    else:
+        return None
+    if not leaves or any(type(leaf) is not wq.Term or leaf.minquality for leaf in leaves):
+        return None
+    fieldnames = {leaf.fieldname for leaf in leaves}
+    if len(fieldnames) != 1:
+        return None
+    (fieldname,) = fieldnames
+    if fieldname != DEFAULT_FIELD or fieldname not in schema:  # the one field the equivalence tests cover
+        return None
+    boosts = [float(leaf.boost) for leaf in leaves]
+    if any(not boost > 0 for boost in boosts):
+        return None
+    field = schema[fieldname]
+    terms = [leaf.text if isinstance(leaf.text, bytes) else field.to_bytes(leaf.text) for leaf in leaves]
+    return PlainWords(fieldname, terms, boosts, operator)
+
+
+def best(searcher, scorer, query: wq.Query, words: PlainWords, limit: int, mask: set[int] | None):
+    """(the best `limit` (document number, Whoosh's score), best first; how many documents match)."""
+    docs, scores = scorer.matches(words.fieldname, words.terms, words.boosts, words.operator)
+    if mask and len(docs):
+        keep = ~np.isin(docs, np.fromiter(mask, dtype=np.int64, count=len(mask)))
+        docs, scores = docs[keep], scores[keep]
+    matched = len(docs)
+    if limit < matched:
+        cut = np.partition(scores, matched - limit)[matched - limit]
+        keep = scores >= cut - MARGIN * abs(cut)
+        docs, scores = docs[keep], scores[keep]
+    if len(words.terms) > 1:
+        order = np.argsort(docs, kind="stable")
+        docs = docs[order]
+        scores = np.asarray(whoosh_scores(searcher, query, docs.tolist()), dtype=np.float64)
+    order = np.lexsort((docs, -scores))[:limit]
+    return [(int(d), float(s)) for d, s in zip(docs[order], scores[order], strict=True)], matched
+
+
+def whoosh_scores(searcher, query: wq.Query, docnums: list[int]) -> list[float]:
+    """Whoosh's score of each of these documents (ascending, all matching `query`), from the matchers its
+    collector builds (the searcher's context), skipping along the postings to each."""
+    context = searcher.context()
+    weighting = searcher.weighting
+    final = weighting.final if weighting.use_final else None
+    found: list[float] = []
+    for sub, offset in searcher.leaf_searchers():
+        start = bisect.bisect_left(docnums, offset)
+        end = bisect.bisect_left(docnums, offset + sub.doc_count_all())
+        if start == end:
+            continue
+        matcher = query.matcher(sub, context)
+        for docnum in docnums[start:end]:
+            local = docnum - offset
+            if matcher.id() < local:
+                matcher.skip_to(local)
+            if not matcher.is_active() or matcher.id() != local:
+                raise AssertionError(f"document {docnum} does not match {query!r}")
+            score = matcher.score()
+            found.append(final(searcher, docnum, score) if final else score)
+    return found

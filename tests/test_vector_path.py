@@ -1,0 +1,116 @@
+"""The Searcher's numpy path for plain word queries (newsgrep.search.vector_path) gives exactly the results
+of Whoosh's matchers (NEWSGREP_SCORER=whoosh): the same hits in the same order, scores, passages,
+highlights, totals; and it is the path plain queries take, while phrases and patterns stay on Whoosh."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+import shutil
+
+import pytest
+
+from newsgrep import open_index
+from newsgrep.indexer.build import build_index
+from newsgrep.search import vector_path
+from tests.conftest import CORPUS, needs_shared
+
+_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
+_COMMON = ["said", "year", "government", "minister", "election", "police", "people", "world", "new"]
+
+
+def _queries(searcher, count: int, seed: int) -> list[tuple[str, str]]:
+    """(query text, operator): 1-4 words of the articles' titles and bodies, some common, some typed twice."""
+    rng = random.Random(seed)
+    words = sorted(
+        {
+            w.lower()
+            for a in searcher.backend._searcher.all_stored_fields()
+            for w in _WORD.findall(a.get("title", "") + " " + a.get("body", "")[:400])
+        }
+    )
+    queries = []
+    for _ in range(count):
+        chosen = [rng.choice(words) for _ in range(rng.randint(1, 4))]
+        if rng.random() < 0.3:
+            chosen.append(rng.choice(_COMMON))
+        if rng.random() < 0.1:
+            chosen.append(chosen[0])  # a repeated word weighs twice (a boost)
+        queries.append((" ".join(chosen), "or" if rng.random() < 0.3 else "and"))
+    return queries
+
+
+def _result(searcher, query: str, operator: str, monkeypatch, scorer: str | None):
+    if scorer is None:
+        monkeypatch.delenv(vector_path.SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(vector_path.SWITCH, scorer)
+    result = searcher.search(query, operator=operator, limit=10, timeout=0)
+    found = dataclasses.asdict(result)
+    found.pop("seconds")
+    return found
+
+
+def _assert_same_results(index_dir, queries_count: int, seed: int, monkeypatch) -> None:
+    with open_index(index_dir) as searcher:
+        backend = searcher.backend
+        queries = _queries(searcher, queries_count, seed)
+        compared = hits = 0
+        for query, operator in queries:
+            before = backend.vector_searches
+            fast = _result(searcher, query, operator, monkeypatch, None)
+            assert backend.vector_searches > before, query  # the fast path was taken
+            before = backend.vector_searches
+            slow = _result(searcher, query, operator, monkeypatch, "whoosh")
+            assert backend.vector_searches == before, query
+            for mine, theirs in zip(fast["hits"], slow["hits"], strict=True):
+                assert mine["score"] == pytest.approx(theirs["score"], rel=1e-9, abs=0), query
+            assert fast == slow, (query, operator)
+            compared += 1
+            hits += len(slow["hits"])
+        assert compared == queries_count and hits > 3 * queries_count
+
+
+@pytest.mark.slow
+def test_plain_queries_give_whooshs_results_on_the_bundled_corpus(tmp_path, monkeypatch):
+    root = tmp_path / "articles"
+    shutil.copytree(CORPUS, root)
+    index_dir = tmp_path / "index"
+    build_index([str(root)], index_dir, processes=1, commit_every=60)  # several segments
+    for path in sorted((root / "wikinews").glob("*.txt"))[:15]:
+        path.unlink()  # deleted documents in the segments
+    build_index(None, index_dir, processes=1)
+    _assert_same_results(index_dir, 300, 11, monkeypatch)
+
+
+def test_plain_queries_give_whooshs_results_on_a_small_index(built, monkeypatch):
+    _assert_same_results(built, 40, 5, monkeypatch)
+
+
+def test_the_fast_path_is_taken_for_plain_words_only(built, monkeypatch):
+    monkeypatch.delenv(vector_path.SWITCH, raising=False)
+    with open_index(built) as searcher:
+        backend = searcher.backend
+        taken = []
+        plain = ["election", "police minister", "police OR minister", "police~"]  # police~: an Or of terms by now
+        other = ['"prime minister"', "police NOT minister", "title:election", "elect* police", "police date:2005"]
+        for query in plain + other:
+            before = backend.vector_searches
+            searcher.search(query, timeout=0, correct=False)
+            taken.append(backend.vector_searches > before)
+        assert taken == [True] * len(plain) + [False] * len(other)
+        monkeypatch.setenv(vector_path.SWITCH, "whoosh")
+        before = backend.vector_searches
+        searcher.search("police minister", timeout=0)
+        assert backend.vector_searches == before
+
+
+@pytest.mark.slow
+def test_plain_queries_give_whooshs_results_on_bbc(tmp_path, monkeypatch):
+    source = needs_shared("corpora", "bbc")
+    root = tmp_path / "bbc"
+    shutil.copytree(source, root)
+    index_dir = tmp_path / "index"
+    build_index([str(root)], index_dir)
+    _assert_same_results(index_dir, 300, 3, monkeypatch)
