@@ -5,8 +5,10 @@ A query takes this path when it is one word, or all of / any of several words (W
 with no coordination bonus: `Ranking.or_bonus` 0), each a plain term of the body field (where
 unqualified words go), with any boosts (a repeated word's). A prefix, wildcard or fuzzy term has been
 expanded into terms by then (newsgrep.search.limits): alone, it is an Or of terms and takes this path
-too. Everything else (phrases, NOT, other fields, patterns among other words, date and path filters)
-stays on Whoosh's matchers. `NEWSGREP_SCORER=whoosh` sends every query to Whoosh.
+too. The words may be And-ed with date ranges (`--since`/`--until`, `date:`), which Whoosh scores with a
+constant (the range's boost) and which numpy applies as a set of documents read from the range's index
+terms. Everything else (phrases, NOT, other fields, patterns among other words, path filters) stays on
+Whoosh's matchers. `NEWSGREP_SCORER=whoosh` sends every query to Whoosh.
 
 numpy scores every matching document and so picks the best ones; their final scores are then asked of
 Whoosh's own matcher tree, skipping along its postings to each of them, because numpy adds a document's
@@ -38,6 +40,7 @@ class PlainWords:
     terms: list[bytes]
     boosts: list[float]
     operator: str  # "and" or "or"
+    ranges: tuple[wq.Query, ...] = ()  # date ranges (constant-score filters) every matching document is in
 
 
 def enabled() -> bool:
@@ -45,7 +48,20 @@ def enabled() -> bool:
 
 
 def plain_words(query: wq.Query, schema) -> PlainWords | None:
-    """The query's words, when it is one the fast path scores exactly (else None)."""
+    """The query's words (and date ranges), when it is one the fast path scores exactly (else None)."""
+    ranges: tuple[wq.Query, ...] = ()
+    if type(query) is wq.And and query.boost == 1.0:
+        ranges = tuple(q for q in query.subqueries if type(q) is wq.DateRange)
+    if ranges:  # the words And-ed with date ranges: [words..., ranges...] or [And/Or of words, ranges...]
+        rest = [q for q in query.subqueries if type(q) is not wq.DateRange]
+        if any(not _constant_range(r, schema) for r in ranges) or not rest:
+            return None
+        if len(rest) == 1 and type(rest[0]) in (wq.And, wq.Or):
+            query = rest[0]
+        elif all(type(q) is wq.Term for q in rest):
+            query = wq.And(rest)
+        else:
+            return None
     if type(query) is wq.Term:
         leaves, operator = [query], "and"
     elif type(query) is wq.And and query.boost == 1.0:
@@ -67,21 +83,47 @@ def plain_words(query: wq.Query, schema) -> PlainWords | None:
         return None
     field = schema[fieldname]
     terms = [leaf.text if isinstance(leaf.text, bytes) else field.to_bytes(leaf.text) for leaf in leaves]
-    return PlainWords(fieldname, terms, boosts, operator)
+    return PlainWords(fieldname, terms, boosts, operator, ranges)
+
+
+def _constant_range(q: wq.Query, schema) -> bool:
+    """A date range that adds the same score (its boost) to every document in it, as Whoosh compiles it."""
+    return q.constantscore and q.boost > 0 and q.fieldname in schema
+
+
+def in_ranges(searcher, ranges: tuple[wq.Query, ...]) -> np.ndarray:
+    """The documents (numbers, ascending) in every one of the date ranges: the union of the postings of the
+    index terms each range stands for (Whoosh's NumericRange compiles it into those terms)."""
+    from newsgrep.search.vector_scores import term_postings
+
+    found = None
+    for q in ranges:
+        docs = []
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            compiled = q._compile_query(reader)
+            for fieldname, text in compiled.existing_terms(reader, expand=True):
+                docs.append(term_postings(reader, fieldname, text)[0] + offset)
+        mine = np.unique(np.concatenate(docs)) if docs else np.empty(0, dtype=np.int64)
+        found = mine if found is None else np.intersect1d(found, mine, assume_unique=True)
+    return found if found is not None else np.empty(0, dtype=np.int64)
 
 
 def best(searcher, scorer, query: wq.Query, words: PlainWords, limit: int, mask: set[int] | None):
     """(the best `limit` (document number, Whoosh's score), best first; how many documents match)."""
     docs, scores = scorer.matches(words.fieldname, words.terms, words.boosts, words.operator)
+    if words.ranges and len(docs):
+        keep = np.isin(docs, in_ranges(searcher, words.ranges))
+        docs, scores = docs[keep], scores[keep]
     if mask and len(docs):
         keep = ~np.isin(docs, np.fromiter(mask, dtype=np.int64, count=len(mask)))
         docs, scores = docs[keep], scores[keep]
     matched = len(docs)
     if limit < matched:
         cut = np.partition(scores, matched - limit)[matched - limit]
-        keep = scores >= cut - MARGIN * abs(cut)
+        keep = scores >= cut - MARGIN * (abs(cut) + 1.0)  # + 1: a date range's constant score (its boost)
         docs, scores = docs[keep], scores[keep]
-    if len(words.terms) > 1:
+    if len(words.terms) > 1 or words.ranges:
         order = np.argsort(docs, kind="stable")
         docs = docs[order]
         scores = np.asarray(whoosh_scores(searcher, query, docs.tolist()), dtype=np.float64)
