@@ -16,7 +16,9 @@ term scores in the order of the words, Whoosh in the order of its tree, and the 
 the last bit. Every document numpy scores within a relative 1e-9 of the last one kept is rescored
 (summing in another order moves a sum of positive terms by far less), so the kept ones, ordered by
 Whoosh's score and then the lower document number as Whoosh's collector orders them, are Whoosh's.
-A single word is scored by the same formula in the same order as Whoosh's scorer: no rescoring.
+One or two parts (words, or a word and a date range) need no rescoring: a word's score is Whoosh's
+formula in Whoosh's order of operations (bit for bit), and one addition gives the same sum in either
+order.
 """
 
 from __future__ import annotations
@@ -123,10 +125,12 @@ def best(searcher, scorer, query: wq.Query, words: PlainWords, limit: int, mask:
         cut = np.partition(scores, matched - limit)[matched - limit]
         keep = scores >= cut - MARGIN * (abs(cut) + 1.0)  # + 1: a date range's constant score (its boost)
         docs, scores = docs[keep], scores[keep]
-    if len(words.terms) > 1 or words.ranges:
+    if len(words.terms) + len(words.ranges) > 2:
         order = np.argsort(docs, kind="stable")
         docs = docs[order]
         scores = np.asarray(whoosh_scores(searcher, query, docs.tolist()), dtype=np.float64)
+    elif words.ranges:  # one word and a range: the word's score plus the range's, one addition as Whoosh's
+        scores = scores + float(words.ranges[0].boost)
     order = np.lexsort((docs, -scores))[:limit]
     return [(int(d), float(s)) for d, s in zip(docs[order], scores[order], strict=True)], matched
 
