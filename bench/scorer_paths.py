@@ -8,7 +8,8 @@ the same results (hits, order, scores, passages, totals).
 
 INDEX_DIR is an index of CORPUS_DIR (`newsgrep index CORPUS_DIR --index INDEX_DIR`). Each query is run
 `--rounds` times on each path, its best time kept; p50/p95 in ms of `searcher.search(limit=10,
-passages=3)` (passages and highlights included), overall and per kind of query.
+passages=3)` (passages and highlights included), overall and per kind of query, and of the time spent in
+`backend.candidates` (the retrieval, where the two paths differ; the rest of the pipeline is shared).
 """
 
 from __future__ import annotations
@@ -45,29 +46,44 @@ def main() -> None:
     queries = make_queries(sample_docs(corpus_files(args.corpus), args.seed), args.queries, args.seed)
     times: dict[str, dict[str, list[float]]] = {path: {} for path in PATHS}
     differ, fast = [], 0
+    retrieval: dict[str, list[float]] = {path: [] for path in PATHS}  # backend.candidates' share, per query
     with open_index(args.index) as searcher:
         backend = searcher.backend
+        spent = [0.0]
+        candidates = backend.candidates
+
+        def timed_candidates(*a, **kw):  # the time in the backend's retrieval (where the paths differ)
+            started = time.perf_counter()
+            try:
+                return candidates(*a, **kw)
+            finally:
+                spent[0] += time.perf_counter() - started
+
+        backend.candidates = timed_candidates
 
         def run(path: str, text: str):
             if path == "whoosh":
                 os.environ[vector_path.SWITCH] = "whoosh"
             else:
                 os.environ.pop(vector_path.SWITCH, None)
+            spent[0] = 0.0
             started = time.perf_counter()
             result = searcher.search(text, limit=LIMIT, passages=PASSAGES, timeout=0)
-            return time.perf_counter() - started, result
+            return time.perf_counter() - started, spent[0], result
 
         for q in queries[:3]:  # warm-up: the length columns, the file cache
             run("numpy", q.text)
         for number, q in enumerate(queries):
             best: dict[str, float] = {}
+            best_retrieval: dict[str, float] = {}
             results = {}
             before = backend.vector_searches
             for round_ in range(args.rounds):
                 order = PATHS if (number + round_) % 2 == 0 else PATHS[::-1]
                 for path in order:
-                    seconds, result = run(path, q.text)
+                    seconds, retrieving, result = run(path, q.text)
                     best[path] = min(best.get(path, seconds), seconds)
+                    best_retrieval[path] = min(best_retrieval.get(path, retrieving), retrieving)
                     found = dataclasses.asdict(result)
                     found.pop("seconds")
                     results[path] = found
@@ -76,6 +92,7 @@ def main() -> None:
                 differ.append(q.text)
             for path in PATHS:
                 times[path].setdefault(q.kind, []).append(best[path])
+                retrieval[path].append(best_retrieval[path])
     os.environ.pop(vector_path.SWITCH, None)
     print(f"{len(queries)} queries on {args.index} ({args.rounds} rounds, best kept), {fast} took the numpy path")
     print(f"{'kind':<10} {'n':>4} {'whoosh p50':>11} {'p95':>7} {'numpy p50':>10} {'p95':>7} {'p50 x':>6} {'p95 x':>6}")
@@ -88,6 +105,13 @@ def main() -> None:
             f"{kind:<10} {len(got['whoosh']):>4} {w50:>11.1f} {w95:>7.1f} {n50:>10.1f} {n95:>7.1f}"
             f" {w50 / n50:>6.2f} {w95 / n95:>6.2f}"
         )
+    w, n = ([t * 1000 for t in retrieval[path]] for path in PATHS)
+    print(
+        f"{'retrieval':<10} {len(w):>4} {percentile(w, 0.5):>11.1f} {percentile(w, 0.95):>7.1f}"
+        f" {percentile(n, 0.5):>10.1f} {percentile(n, 0.95):>7.1f}"
+        f" {percentile(w, 0.5) / percentile(n, 0.5):>6.2f} {percentile(w, 0.95) / percentile(n, 0.95):>6.2f}"
+        "  (backend.candidates only, all queries)"
+    )
     print(f"queries whose results differ between the paths: {len(differ)}" + (f" {differ[:5]}" if differ else ""))
 
 
