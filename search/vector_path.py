@@ -10,15 +10,16 @@ constant (the range's boost) and which numpy applies as a set of documents read 
 terms. Everything else (phrases, NOT, other fields, patterns among other words, path filters) stays on
 Whoosh's matchers. `NEWSGREP_SCORER=whoosh` sends every query to Whoosh.
 
-numpy scores every matching document and so picks the best ones; their final scores are then asked of
-Whoosh's own matcher tree, skipping along its postings to each of them, because numpy adds a document's
-term scores in the order of the words, Whoosh in the order of its tree, and the two sums can differ in
-the last bit. Every document numpy scores within a relative 1e-9 of the last one kept is rescored
-(summing in another order moves a sum of positive terms by far less), so the kept ones, ordered by
-Whoosh's score and then the lower document number as Whoosh's collector orders them, are Whoosh's.
-One or two parts (words, or a word and a date range) need no rescoring: a word's score is Whoosh's
-formula in Whoosh's order of operations (bit for bit), and one addition gives the same sum in either
-order.
+numpy scores every matching document and so picks the best ones. It adds a document's term scores in
+the order of the words, Whoosh in the order of its tree of matchers, and the two sums can differ in the
+last bit (1 document in ~30,000 on Reuters): so every document numpy scores within a relative 1e-9 of
+the last one kept (summing in another order moves a sum of positive terms by far less) is scored again,
+its terms' scores added up along the tree Whoosh builds for the query in its segment (`tree_scores`;
+for a matcher that evaluation does not know, Whoosh's own matchers score it, skipping along their
+postings: `whoosh_scores`). Ordered by that score and then the lower document number, as Whoosh's
+collector orders them, the best ones are Whoosh's. One or two parts (words, or a word and a date range)
+need no second scoring: a word's score is Whoosh's formula in Whoosh's order of operations (bit for
+bit), and one addition gives the same sum in either order.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh import matching
 from whoosh import query as wq
+from whoosh.matching.mcore import LeafMatcher, NullMatcherClass
+from whoosh.matching.wrappers import ConstantScoreWrapperMatcher, FilterMatcher
 
 from newsgrep.store.schema import DEFAULT_FIELD
 
@@ -113,26 +117,116 @@ def in_ranges(searcher, ranges: tuple[wq.Query, ...]) -> np.ndarray:
 
 def best(searcher, scorer, query: wq.Query, words: PlainWords, limit: int, mask: set[int] | None):
     """(the best `limit` (document number, Whoosh's score), best first; how many documents match)."""
-    docs, scores = scorer.matches(words.fieldname, words.terms, words.boosts, words.operator)
+    docs, scores, each = scorer.matches(words.fieldname, words.terms, words.boosts, words.operator)
     if words.ranges and len(docs):
         keep = np.isin(docs, in_ranges(searcher, words.ranges))
-        docs, scores = docs[keep], scores[keep]
+        docs, scores, each = docs[keep], scores[keep], each[:, keep]
     if mask and len(docs):
         keep = ~np.isin(docs, np.fromiter(mask, dtype=np.int64, count=len(mask)))
-        docs, scores = docs[keep], scores[keep]
+        docs, scores, each = docs[keep], scores[keep], each[:, keep]
     matched = len(docs)
     if limit < matched:
         cut = np.partition(scores, matched - limit)[matched - limit]
         keep = scores >= cut - MARGIN * (abs(cut) + 1.0)  # + 1: a date range's constant score (its boost)
-        docs, scores = docs[keep], scores[keep]
+        docs, scores, each = docs[keep], scores[keep], each[:, keep]
     if len(words.terms) + len(words.ranges) > 2:
         order = np.argsort(docs, kind="stable")
-        docs = docs[order]
-        scores = np.asarray(whoosh_scores(searcher, query, docs.tolist()), dtype=np.float64)
+        docs, each = docs[order], each[:, order]
+        try:
+            summed = tree_scores(searcher, query, docs.tolist(), words, each)
+        except _Unknown:
+            summed = whoosh_scores(searcher, query, docs.tolist())
+        scores = np.asarray(summed, dtype=np.float64)
     elif words.ranges:  # one word and a range: the word's score plus the range's, one addition as Whoosh's
         scores = scores + float(words.ranges[0].boost)
     order = np.lexsort((docs, -scores))[:limit]
     return [(int(d), float(s)) for d, s in zip(docs[order], scores[order], strict=True)], matched
+
+
+class _Unknown(Exception):
+    """A matcher the tree evaluation does not know: Whoosh's matchers score the documents instead."""
+
+
+def tree_scores(searcher, query: wq.Query, docnums: list[int], words: PlainWords, each: np.ndarray) -> list[float]:
+    """Whoosh's score of each of these documents (ascending, all matching `query`), from the terms' scores
+    (`each`: terms x documents, NaN where absent) added up along the tree of matchers Whoosh builds for
+    the query in each segment (which depends on the terms' frequencies there): the same additions in the
+    same order as Whoosh's matchers, without moving them along the postings."""
+    context = searcher.context()
+    weighting = searcher.weighting
+    final = weighting.final if weighting.use_final else None
+    row = {(words.fieldname, term): number for number, term in enumerate(words.terms)}
+    found: list[float] = []
+    for sub, offset in searcher.leaf_searchers():
+        start = bisect.bisect_left(docnums, offset)
+        end = bisect.bisect_left(docnums, offset + sub.doc_count_all())
+        if start == end:
+            continue
+        add = _adder(query.matcher(sub, context), row)
+        for column in range(start, end):
+            score = add(each[:, column])
+            if score is None:
+                raise AssertionError(f"document {docnums[column]} does not match {query!r}")
+            found.append(final(searcher, docnums[column], score) if final else score)
+    return found
+
+
+def _adder(matcher, row: dict[tuple[str, bytes], int]):
+    """A function of a document's term scores (one column of `each`) giving the matcher's score of it
+    (None: the matcher does not match it), for the matchers a plain query's tree is made of."""
+    kind = type(matcher)
+    if kind is matching.IntersectionMatcher:
+        a, b = _adder(matcher.a, row), _adder(matcher.b, row)
+
+        def both(column):
+            x, y = a(column), b(column)
+            return None if x is None or y is None else x + y
+
+        return both
+    if kind is matching.UnionMatcher:
+        a, b = _adder(matcher.a, row), _adder(matcher.b, row)
+
+        def either(column):
+            x, y = a(column), b(column)
+            return y if x is None else x if y is None else x + y
+
+        return either
+    if kind is matching.WrappingMatcher or (kind is FilterMatcher and matcher._exclude):
+        # FilterMatcher(exclude=True): a segment's deleted documents left out (as numpy leaves them out)
+        child, boost = _adder(matcher.child, row), matcher.boost
+
+        def boosted(column):
+            x = child(column)
+            return None if x is None else x * boost
+
+        return boosted
+    if kind is matching.ArrayUnionMatcher:
+        subs, boost = [_adder(m, row) for m in matcher._submatchers], matcher._boost
+
+        def summed(column):
+            total, hit = 0.0, False
+            for sub in subs:
+                x = sub(column)
+                if x is not None:
+                    total += x * boost
+                    hit = True
+            return total if hit else None
+
+        return summed
+    if kind is ConstantScoreWrapperMatcher:  # a date range: the documents scored are all in it
+        constant = matcher._score
+        return lambda column: constant
+    if kind is NullMatcherClass:
+        return lambda column: None
+    if isinstance(matcher, LeafMatcher) and matcher.term() in row:
+        number = row[matcher.term()]
+
+        def term(column):
+            x = column[number]
+            return None if x != x else float(x)  # NaN: the document lacks the term
+
+        return term
+    raise _Unknown(kind.__name__)
 
 
 def whoosh_scores(searcher, query: wq.Query, docnums: list[int]) -> list[float]:
