@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.matching.mcore import LeafMatcher, NullMatcherClass
+from whoosh.matching.mcore import LeafMatcher, ListMatcher, NullMatcherClass
 from whoosh.matching.wrappers import ConstantScoreWrapperMatcher, FilterMatcher
 
 from newsgrep.store.schema import DEFAULT_FIELD
@@ -213,12 +213,15 @@ def _adder(matcher, row: dict[tuple[str, bytes], int]):
             return total if hit else None
 
         return summed
-    if kind is ConstantScoreWrapperMatcher:  # a date range: the documents scored are all in it
-        constant = matcher._score
+    if kind is ConstantScoreWrapperMatcher or (kind is ListMatcher and not matcher._scorer and matcher._all_weights):
+        # a date range (Whoosh's ConstantScoreQuery lists its documents with its score): the documents
+        # scored here are all in it
+        constant = matcher.score() if kind is ListMatcher else matcher._score
         return lambda column: constant
     if kind is NullMatcherClass:
         return lambda column: None
-    if isinstance(matcher, LeafMatcher) and matcher.term() in row:
+    scored = isinstance(matcher, LeafMatcher) or (kind is ListMatcher and matcher._scorer is not None)  # inlined
+    if scored and matcher.term() in row:
         number = row[matcher.term()]
 
         def term(column):

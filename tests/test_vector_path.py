@@ -132,3 +132,55 @@ def test_plain_queries_give_whooshs_results_on_bbc(tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     build_index([str(root)], index_dir)
     _assert_same_results(index_dir, 300, 3, monkeypatch)
+
+
+def _tree_scores_match_whooshs(index_dir, count: int, seed: int) -> int:
+    """tree_scores gives every matching document of random 2-6 word queries (boosted words, date ranges)
+    Whoosh's own matchers' score, bit for bit; returns the documents compared."""
+    import numpy as np
+    from whoosh import query as wq
+
+    from newsgrep.search.settings import Ranking
+    from newsgrep.search.vector_scores import VectorScorer
+    from newsgrep.store.layout import IndexDir
+    from newsgrep.store.schema import F
+
+    rng = random.Random(seed)
+    compared = 0
+    with IndexDir(index_dir).open_whoosh().searcher(weighting=Ranking().weighting()) as searcher:
+        reader = searcher.reader()
+        stems = [t for t in reader.lexicon(F.BODY) if reader.doc_frequency(F.BODY, t) >= 2]
+        scorer = VectorScorer(searcher)
+        for _ in range(count):
+            words = list(dict.fromkeys(rng.choice(stems).decode() for _ in range(rng.randint(2, 6))))
+            for compound in (wq.And, wq.Or):
+                leaves = [wq.Term(F.BODY, w, boost=rng.choice([1.0, 1.0, 2.0])) for w in words]
+                query = compound(leaves)
+                if compound is wq.And and rng.random() < 0.3:
+                    year = rng.choice([2004, 2005, 2006, 2007])
+                    query = wq.And([*leaves, wq.DateRange(F.DATE, dt.datetime(year, 1, 1), dt.datetime(year, 12, 31))])
+                words_of = vector_path.plain_words(query, searcher.schema)
+                assert words_of is not None, query
+                docs, _, each = scorer.matches(words_of.fieldname, words_of.terms, words_of.boosts, words_of.operator)
+                if words_of.ranges:
+                    keep = np.isin(docs, vector_path.in_ranges(searcher, words_of.ranges))
+                    docs, each = docs[keep], each[:, keep]
+                order = np.argsort(docs)
+                docs, each = docs[order].tolist(), each[:, order]
+                expected = vector_path.whoosh_scores(searcher, query, docs)
+                assert vector_path.tree_scores(searcher, query, docs, words_of, each) == expected, query
+                compared += len(docs)
+    return compared
+
+
+def test_tree_scores_are_whooshs_on_every_matching_document(built):
+    assert _tree_scores_match_whooshs(built, 150, 3) > 500
+
+
+@pytest.mark.slow
+def test_tree_scores_are_whooshs_on_bbc(tmp_path):
+    source = needs_shared("corpora", "bbc")
+    root = tmp_path / "bbc"
+    shutil.copytree(source, root)
+    build_index([str(root)], tmp_path / "index")
+    assert _tree_scores_match_whooshs(tmp_path / "index", 300, 4) > 20_000
