@@ -184,3 +184,24 @@ def test_tree_scores_are_whooshs_on_bbc(tmp_path):
     shutil.copytree(source, root)
     build_index([str(root)], tmp_path / "index")
     assert _tree_scores_match_whooshs(tmp_path / "index", 300, 4) > 20_000
+
+
+def test_similar_gives_whooshs_results(built, monkeypatch):
+    """`similar`'s query is an Or of up to 25 weighted key terms, without its own article: the fast path."""
+    with open_index(built) as searcher:
+        backend = searcher.backend
+        ids = sorted(a["id"] for a in backend._searcher.all_stored_fields())[:8]
+        for article_id in ids:
+            found = {}
+            for scorer in (None, "whoosh"):
+                if scorer is None:
+                    monkeypatch.delenv(vector_path.SWITCH, raising=False)
+                else:
+                    monkeypatch.setenv(vector_path.SWITCH, scorer)
+                before = backend.vector_searches
+                result = dataclasses.asdict(searcher.similar(article_id, limit=5))
+                assert (backend.vector_searches > before) == (scorer is None)
+                result.pop("seconds")
+                found[scorer] = result
+            assert found[None] == found["whoosh"] and found[None]["hits"], article_id
+            assert article_id not in [hit["id"] for hit in found[None]["hits"]]
