@@ -17,6 +17,7 @@ from whoosh import classify, collectors
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from newsgrep.search import vector_path
 from newsgrep.search.backend import Candidate, Candidates, CollectionStats, Ref
 from newsgrep.store.layout import IndexDir
 from newsgrep.store.manifest import Manifest
@@ -29,6 +30,8 @@ class LocalBackend:
         self.weighting = weighting  # Whoosh's BM25F with the ranking's k1 and b
         self._searcher: Any = None  # a whoosh.searching.Searcher
         self._generation: Path | None = None
+        self._scorer: Any = None  # the searcher's numpy scorer (newsgrep.search.vector_scores), made when first used
+        self.vector_searches = 0  # searches that took the numpy path (newsgrep.search.vector_path)
         self.refresh()
 
     @property
@@ -45,6 +48,7 @@ class LocalBackend:
                 pass
             self._searcher.close()
         self._searcher = self.index.open_whoosh().searcher(weighting=self.weighting)
+        self._scorer = None
         self._generation = generation
         return True
 
@@ -55,6 +59,7 @@ class LocalBackend:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+            self._scorer = None
 
     # articles for a query ------------------------------------------------------------------------
     def statistics(self, query: wq.Query) -> CollectionStats | None:
@@ -76,6 +81,10 @@ class LocalBackend:
 
             searcher = searcher.__class__(searcher.reader(), weighting_for(stats, self.weighting), closereader=False)
         mask = {d for i in exclude for d in searcher.document_numbers(**{F.ID: i})} if exclude else None
+        if stats is None and sort == "relevance" and vector_path.enabled():
+            words = vector_path.plain_words(query, searcher.schema)
+            if words is not None:
+                return self._vector_candidates(query, words, limit, mask)
         started = time.monotonic()
         timed_out = False
 
@@ -102,6 +111,22 @@ class LocalBackend:
         # not found.estimated_length(): Whoosh then counts exactly, running the query a second time
         total = max(found.q.estimate_size(searcher.reader()), found.scored_length())
         return Candidates(hits, total, True, timed_out=timed_out)
+
+    def _vector_candidates(self, query: wq.Query, words, limit: int, mask: set[int] | None) -> Candidates:
+        """The numpy path (newsgrep.search.vector_path): Whoosh's results for a plain word query. It is not
+        stopped by a time limit: its cost is bounded by the words' postings, which it reads once."""
+        from newsgrep.search.vector_scores import VectorScorer
+
+        searcher = self._searcher
+        if self._scorer is None:
+            self._scorer = VectorScorer(searcher)
+        self.vector_searches += 1
+        best, matched = vector_path.best(searcher, self._scorer, query, words, limit, mask)
+        hits = [Candidate(d, score, StoredArticle.from_fields(searcher.stored_fields(d))) for d, score in best]
+        if matched < limit:
+            return Candidates(hits, matched)
+        # as the Whoosh path says it (an estimate), so that both paths give the same result
+        return Candidates(hits, max(query.estimate_size(searcher.reader()), len(hits)), True)
 
     def count(self, query: wq.Query, cap: int) -> int:
         # Matching without scoring (docs_for_query skips deleted documents): what a count needs.

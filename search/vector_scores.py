@@ -102,25 +102,7 @@ class VectorScorer:
         self, fieldname: str, terms: list[bytes], operator: str = "and", limit: int = 10
     ) -> list[tuple[int, float]]:
         """The best `limit` (document number, score) for the terms (all of them, or any), best first."""
-        searcher = self.searcher
-        B, K1 = self._field_B.get(fieldname, self.B), self.K1
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        idfs = [searcher.idf(fieldname, term) for term in terms]
-        best_docs, best_scores = [], []
-        for number, (leaf, offset) in enumerate(searcher.leaf_searchers()):
-            reader = leaf.reader()
-            lengths = self._segment_lengths(number, reader, fieldname)
-            postings = [term_postings(reader, fieldname, term) for term in terms]
-            docs, scores = _combine(postings, idfs, lengths, avgfl, B, K1, operator)
-            if reader.has_deletions() and len(docs):
-                deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
-                keep = ~np.isin(docs, deleted)
-                docs, scores = docs[keep], scores[keep]
-            best_docs.append(docs + offset)
-            best_scores.append(scores)
-        if not best_docs:
-            return []
-        docs, scores = np.concatenate(best_docs), np.concatenate(best_scores)
+        docs, scores, _ = self.matches(fieldname, terms, [1.0] * len(terms), operator)
         if len(docs) > limit:
             cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
             keep = scores >= cut
@@ -128,22 +110,53 @@ class VectorScorer:
         order = np.lexsort((docs, -scores))[:limit]
         return [(int(d), float(s)) for d, s in zip(docs[order], scores[order], strict=True)]
 
+    def matches(
+        self, fieldname: str, terms: list[bytes], boosts: list[float], operator: str = "and"
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every document (number) matching the terms (all of them, or any; deleted ones left out), its
+        score (the sum of its terms' BM25F scores, each times its boost) and each term's score in it
+        before the boost (terms x documents, NaN where the document lacks the term)."""
+        searcher = self.searcher
+        B, K1 = self._field_B.get(fieldname, self.B), self.K1
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        idfs = [searcher.idf(fieldname, term) for term in terms]
+        all_docs, all_scores, all_terms = [], [], []
+        for number, (leaf, offset) in enumerate(searcher.leaf_searchers()):
+            reader = leaf.reader()
+            lengths = self._segment_lengths(number, reader, fieldname)
+            postings = [term_postings(reader, fieldname, term) for term in terms]
+            docs, scores, each = _combine(postings, idfs, boosts, lengths, avgfl, B, K1, operator)
+            if reader.has_deletions() and len(docs):
+                deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
+                keep = ~np.isin(docs, deleted)
+                docs, scores, each = docs[keep], scores[keep], each[:, keep]
+            all_docs.append(docs + offset)
+            all_scores.append(scores)
+            all_terms.append(each)
+        if not all_docs:
+            return np.empty(0, dtype=np.int64), np.empty(0), np.empty((len(terms), 0))
+        return np.concatenate(all_docs), np.concatenate(all_scores), np.concatenate(all_terms, axis=1)
 
-def _combine(postings, idfs, lengths, avgfl, B, K1, operator):
-    """Documents matching the terms (all, or any) and the sum of their terms' BM25F scores."""
+
+def _combine(postings, idfs, boosts, lengths, avgfl, B, K1, operator):
+    """Documents matching the terms (all, or any), the sum of their terms' BM25F scores (each times its
+    boost) and each term's score (terms x documents, NaN where absent)."""
     if operator == "and":
         docs = None
         for ids, _ in postings:
             docs = ids if docs is None else np.intersect1d(docs, ids, assume_unique=True)
         if docs is None or not len(docs):
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), np.empty((len(postings), 0))
     else:
         docs = np.unique(np.concatenate([ids for ids, _ in postings])) if postings else np.empty(0, np.int64)
     total = np.zeros(len(docs), dtype=np.float64)
-    for (ids, weights), idf in zip(postings, idfs, strict=True):
+    each = np.full((len(postings), len(docs)), np.nan)
+    for row, ((ids, weights), idf, boost) in enumerate(zip(postings, idfs, boosts, strict=True)):
         where = np.searchsorted(docs, ids)
         inside = (where < len(docs)) & (docs[np.minimum(where, len(docs) - 1)] == ids) if len(docs) else where < 0
         tf, at = weights[inside], where[inside]
         fl = lengths[ids[inside]]
-        total[at] += idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))  # whoosh.scoring.bm25
-    return docs, total
+        score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))  # whoosh.scoring.bm25
+        total[at] += score * boost if boost != 1.0 else score  # as Whoosh's WrappingMatcher boosts
+        each[row, at] = score
+    return docs, total, each
