@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -47,6 +48,13 @@ def built(corpus: Path, index_dir: Path) -> Path:
 
     build_index([str(corpus)], index_dir)
     return index_dir
+
+
+def interruptible() -> None:
+    """`preexec_fn` for a child the test will Ctrl-C: SIGINT back to its default, so that Python raises
+    KeyboardInterrupt in it (a test run started in the background of a shell inherits SIGINT ignored,
+    and a child started so would ignore the test's SIGINT)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.conftest import CORPUS, run_cli
+from tests.conftest import CORPUS, interruptible, run_cli
 
 pytestmark = pytest.mark.slow  # many real `newsgrep` processes, each a second or more
 
@@ -234,6 +234,7 @@ def test_watch_runs_alerts_and_their_commands_as_files_arrive(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=interruptible,  # the test sends it SIGINT
     )
     try:
         time.sleep(3)

@@ -15,14 +15,18 @@ from newsgrep.indexer.build import build_index
 from newsgrep.indexer.check import check_index
 from newsgrep.store.layout import IndexDir, whoosh_path
 from newsgrep.store.schema import F
-from tests.conftest import run_cli
+from tests.conftest import interruptible, run_cli
 
 pytestmark = pytest.mark.slow  # real processes killed and waited for
 
 
 def _start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "newsgrep", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "newsgrep", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=interruptible,  # the test sends it SIGINT
     )
 
 

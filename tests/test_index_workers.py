@@ -14,7 +14,7 @@ import pytest
 from newsgrep.indexer.build import build_index
 from newsgrep.indexer.check import check_index
 from newsgrep.store.layout import IndexDir, whoosh_path
-from tests.conftest import CORPUS, SEEDS, run_cli, search
+from tests.conftest import CORPUS, SEEDS, interruptible, run_cli, search
 
 pytestmark = pytest.mark.slow  # real corpora or real processes killed and waited for
 
@@ -128,6 +128,7 @@ def _start(corpus, index_dir, commit_every=100):
         + ["--commit-every", str(commit_every), "-q"],
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,  # the test sends it SIGINT
     )
 
 

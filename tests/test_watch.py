@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import json_hits, run_cli
+from tests.conftest import interruptible, json_hits, run_cli
 
 pytestmark = pytest.mark.slow  # a real `newsgrep watch` waited for
 
@@ -61,6 +61,7 @@ def test_watch_follows_new_changed_slow_and_removed_files_and_stops_cleanly(tmp_
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,  # the test sends it SIGINT
     )
     try:
         assert _eventually(lambda: _search_ids(index_dir, "okapi"))  # the first run indexes what is there
@@ -111,6 +112,7 @@ def test_watch_indexes_a_web_archive_while_a_crawler_keeps_appending_to_it(tmp_p
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,  # the test sends it SIGINT
     )
     appending = threading.Event()
 
