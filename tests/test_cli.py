@@ -4,6 +4,7 @@ import json
 import os
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from newsgrep.cli import load_commands
@@ -17,6 +18,7 @@ def _invoke(*args, env=None):
     )
 
 
+@pytest.mark.slow  # real processes, several seconds
 def test_end_to_end_index_search_stats_in_subprocesses(corpus, index_dir):
     done = run_cli("index", str(corpus), "--index", str(index_dir))
     assert done.returncode == 0, done.stderr

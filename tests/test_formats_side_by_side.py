@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import json_hits, run_cli
 
 
+@pytest.mark.slow  # real processes, several seconds
 def test_json_object_json_list_jsonl_html_and_text_are_indexed_together(tmp_path):
     root = tmp_path / "news"
     root.mkdir()

@@ -123,6 +123,7 @@ def test_a_rewritten_warc_is_read_whole(tmp_path, index_dir, reads):
     assert check_index(index_dir).ok
 
 
+@pytest.mark.slow  # real processes, several seconds
 def test_a_big_warc_is_read_piece_by_piece_into_one_index(tmp_path, index_dir, reads, monkeypatch):
     monkeypatch.setattr(batch, "PIECE_BYTES", 10_000)  # about five pages a piece
     crawl = tmp_path / "crawl" / "news.warc.gz"

@@ -390,6 +390,7 @@ def test_read_marks_the_query_words_and_the_passages_holding_them(built):
     assert {read.article.title[s:e].lower() for s, e in read.title_highlights} <= {"drug", "cartel"}
 
 
+@pytest.mark.slow  # real processes, several seconds
 def test_alerts_page_lists_saved_searches_and_what_they_fired_for(site, tmp_path):
     assert "No saved searches yet" in get(site["served"].url, "/alerts").text
     news, index = tmp_path / "news", tmp_path / "index"

@@ -47,6 +47,7 @@ def test_a_field_with_no_word_is_an_error(newsroom):
     assert empty.returncode == 2 and "title: needs a word after it" in empty.stderr
 
 
+@pytest.mark.slow  # real processes, several seconds
 def test_a_search_during_a_first_build_says_so(newsroom, tmp_path):
     index = IndexDir(tmp_path / "ix")
     assert run_cli("index", "news/bbc", "--index", str(index.path), cwd=newsroom).returncode == 0
