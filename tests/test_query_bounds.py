@@ -190,3 +190,22 @@ def test_the_cli_takes_a_timeout_and_says_when_it_ran_out(news_index):
     hits, summary = json_hits(done.stdout)
     assert done.returncode == 0 and len(hits) == 10 and summary["timed_out"] is False
     assert json.loads(done.stdout.splitlines()[-1])["summary"]["total"] == ARTICLES
+
+
+def test_a_range_is_bounded_by_its_own_ends_and_out_of_time_matches_nothing(built):
+    """Found by tests/test_query_fuzz.py: a range met after the deadline raised AttributeError (it has no
+    text), and two ranges of one field shared one expansion."""
+    from newsgrep.search.limits import Deadline
+
+    with open_index(built) as searcher:
+        backend = searcher.backend
+        parsed = parse_query("title:[a TO c] OR title:[s TO u]", backend.schema)
+        kept = {t.text for t in _terms(bound_query(parsed.article, backend))}
+        assert any(t < "c" for t in kept) and any("s" <= t < "u" for t in kept), kept
+        late = Deadline(1e-9)
+        time.sleep(0.01)
+        assert late.passed()
+        out_of_time = bound_query(
+            parse_query("title:[a TO c] OR mexico", backend.schema).article, backend, deadline=late
+        )
+        assert {t.text for t in _terms(out_of_time)} == {"mexico"}
