@@ -209,3 +209,31 @@ def test_a_range_is_bounded_by_its_own_ends_and_out_of_time_matches_nothing(buil
             parse_query("title:[a TO c] OR mexico", backend.schema).article, backend, deadline=late
         )
         assert {t.text for t in _terms(out_of_time)} == {"mexico"}
+
+
+def test_did_you_mean_looks_up_a_word_once_and_stops_looking_when_the_search_is_out_of_time(built):
+    """Found by tests/test_query_fuzz.py: 170 nested fuzzy terms made the "did you mean" step walk the
+    terms for every word after the search had run out of time (10 s on a 2 s budget)."""
+    from newsgrep.search.limits import Deadline
+    from newsgrep.search.suggest import suggestion
+
+    with open_index(built) as searcher:
+        backend, asked = searcher.backend, []
+        real = backend.corrections
+
+        def corrections(*args, **options):
+            asked.append(args)
+            return real(*args, **options)
+
+        backend.corrections = corrections
+        suggestion("goverment", backend, 0, searcher.ranking)
+        once = len(asked)
+        assert once > 0
+        asked.clear()
+        suggestion(" OR ".join(["goverment"] * 50), backend, 0, searcher.ranking)
+        assert len(asked) == once
+        asked.clear()
+        late = Deadline(1e-9)
+        time.sleep(0.01)
+        assert suggestion("goverment OR ministr OR electon", backend, 0, searcher.ranking, late) is None
+        assert asked == []
