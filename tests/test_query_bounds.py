@@ -237,3 +237,17 @@ def test_did_you_mean_looks_up_a_word_once_and_stops_looking_when_the_search_is_
         time.sleep(0.01)
         assert suggestion("goverment OR ministr OR electon", backend, 0, searcher.ranking, late) is None
         assert asked == []
+
+
+def test_a_chain_of_andmaybe_or_andnot_is_parsed_in_linear_time():
+    """Found by tests/test_query_fuzz.py: Whoosh's parser built each side of a binary group twice, so 18
+    chained ANDMAYBE took 6.5 s and a fuzzed nesting never ended (newsgrep.store.whoosh_internals)."""
+    from newsgrep.store.schema import build_schema
+
+    schema = build_schema()
+    small = parse_query("okapi ANDMAYBE zebra ANDNOT lion", schema).article
+    assert isinstance(small, wq.AndMaybe) and isinstance(small.b, wq.AndNot)
+    for operator in ("ANDMAYBE", "ANDNOT"):
+        started = time.monotonic()
+        parse_query(f" {operator} ".join(["okapi"] * 60), schema)
+        assert time.monotonic() - started < 2
