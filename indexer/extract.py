@@ -24,6 +24,9 @@ from newsgrep.store.schema import article_id
 # C0/C1 control characters other than tab and newline: never index or print them (terminal escapes).
 _CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)], None)
 _CONTROL[ord("\r")] = "\n"
+_CONTROL.update(
+    dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+)  # half a surrogate pair (JSON's "\ud800") cannot be printed
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _URL = re.compile(r"https?://\S+")
 _BYLINE = re.compile(

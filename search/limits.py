@@ -92,11 +92,13 @@ def _is_pattern(node: wq.Query) -> bool:
 
 def _expanded(node: wq.Query, backend: Backend, share: int, cache: dict, deadline: Deadline) -> wq.Query:
     key = (type(node).__name__, share) + tuple(
-        getattr(node, name, None) for name in ("fieldname", "text", "maxdist", "prefixlength")
+        getattr(node, name, None)
+        for name in ("fieldname", "text", "maxdist", "prefixlength", "start", "end", "startexcl", "endexcl")
     )
     if key not in cache:
         if deadline.passed() and not isinstance(node, wq.Every):
-            text = node.text.rstrip("*?") if isinstance(node, wq.PatternQuery) else node.text
+            text = getattr(node, "text", None) or ""  # a range has no text of its own: it then matches nothing
+            text = text.rstrip("*?") if isinstance(node, wq.PatternQuery) else text
             cache[key] = wq.Term(node.fieldname, text) if text else wq.NullQuery
         else:
             cache[key] = _expand(node, backend, share)

@@ -31,6 +31,7 @@ def suggestion(
     analyzer = backend.schema[PASSAGE_FIELD].analyzer
     pieces: list[list[str]] = []  # the query cut into words and what lies between, each with its options
     at = 0
+    known: dict[str, list[str]] = {}  # a word's candidates, looked for once however often it recurs
     for match in _WORD.finditer(query):
         word = match.group("word")
         pieces.append([query[at : match.start()]])
@@ -38,9 +39,11 @@ def suggestion(
         options = [word]
         field = _FIELD_BEFORE.search(query[: match.start()])
         if word not in _OPERATORS and (field is None or field.group(1) in CORRECTED_FIELDS):  # phrases too
-            stems = [t.text for t in analyzer(word)]
-            if len(stems) == 1 and _rare(backend, stems[0]):
-                options = _candidates(word, stems[0], backend) or [word]
+            if word not in known and not (deadline is not None and deadline.passed()):  # each walks the terms
+                stems = [t.text for t in analyzer(word)]
+                rare = len(stems) == 1 and _rare(backend, stems[0])
+                known[word] = (_candidates(word, stems[0], backend) if rare else []) or [word]
+            options = known.get(word, [word])
         pieces.append(options)
     pieces.append([query[at:]])
     if all(len(options) == 1 and options[0] in query for options in pieces):

@@ -89,3 +89,18 @@ def test_check_verify_finds_an_edit_that_kept_size_and_mtime_and_repair_reindexe
     assert check_index(built, verify=True).stale == [str(path)]
     assert check_index(built, verify=True, repair=True).ok
     assert search(f"zqx{word[3:].lower()}", built).hits
+
+
+def test_half_a_surrogate_pair_in_a_json_string_is_indexed_and_printed(tmp_path):
+    """Found by tests/test_malformed_files.py: `"\\ud800"` in a JSON article was indexed as it was, and every
+    search that showed the article then ended in an internal UnicodeEncodeError."""
+    from tests.conftest import run_cli
+
+    root = tmp_path / "news"
+    root.mkdir()
+    (root / "half.json").write_text('{"title": "Okapi \\ud800 census", "text": "Rangers \\udc00 counted okapi."}')
+    build_index([str(root)], tmp_path / "ix")
+    for output in ([], ["--json"]):
+        done = run_cli("search", "okapi", "--index", str(tmp_path / "ix"), *output)
+        assert done.returncode == 0, done.stderr
+        assert "\ufffd census" in done.stdout or "\\ufffd census" in done.stdout, done.stdout

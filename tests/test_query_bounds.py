@@ -190,3 +190,64 @@ def test_the_cli_takes_a_timeout_and_says_when_it_ran_out(news_index):
     hits, summary = json_hits(done.stdout)
     assert done.returncode == 0 and len(hits) == 10 and summary["timed_out"] is False
     assert json.loads(done.stdout.splitlines()[-1])["summary"]["total"] == ARTICLES
+
+
+def test_a_range_is_bounded_by_its_own_ends_and_out_of_time_matches_nothing(built):
+    """Found by tests/test_query_fuzz.py: a range met after the deadline raised AttributeError (it has no
+    text), and two ranges of one field shared one expansion."""
+    from newsgrep.search.limits import Deadline
+
+    with open_index(built) as searcher:
+        backend = searcher.backend
+        parsed = parse_query("title:[a TO c] OR title:[s TO u]", backend.schema)
+        kept = {t.text for t in _terms(bound_query(parsed.article, backend))}
+        assert any(t < "c" for t in kept) and any("s" <= t < "u" for t in kept), kept
+        late = Deadline(1e-9)
+        time.sleep(0.01)
+        assert late.passed()
+        out_of_time = bound_query(
+            parse_query("title:[a TO c] OR mexico", backend.schema).article, backend, deadline=late
+        )
+        assert {t.text for t in _terms(out_of_time)} == {"mexico"}
+
+
+def test_did_you_mean_looks_up_a_word_once_and_stops_looking_when_the_search_is_out_of_time(built):
+    """Found by tests/test_query_fuzz.py: 170 nested fuzzy terms made the "did you mean" step walk the
+    terms for every word after the search had run out of time (10 s on a 2 s budget)."""
+    from newsgrep.search.limits import Deadline
+    from newsgrep.search.suggest import suggestion
+
+    with open_index(built) as searcher:
+        backend, asked = searcher.backend, []
+        real = backend.corrections
+
+        def corrections(*args, **options):
+            asked.append(args)
+            return real(*args, **options)
+
+        backend.corrections = corrections
+        suggestion("goverment", backend, 0, searcher.ranking)
+        once = len(asked)
+        assert once > 0
+        asked.clear()
+        suggestion(" OR ".join(["goverment"] * 50), backend, 0, searcher.ranking)
+        assert len(asked) == once
+        asked.clear()
+        late = Deadline(1e-9)
+        time.sleep(0.01)
+        assert suggestion("goverment OR ministr OR electon", backend, 0, searcher.ranking, late) is None
+        assert asked == []
+
+
+def test_a_chain_of_andmaybe_or_andnot_is_parsed_in_linear_time():
+    """Found by tests/test_query_fuzz.py: Whoosh's parser built each side of a binary group twice, so 18
+    chained ANDMAYBE took 6.5 s and a fuzzed nesting never ended (newsgrep.store.whoosh_internals)."""
+    from newsgrep.store.schema import build_schema
+
+    schema = build_schema()
+    small = parse_query("okapi ANDMAYBE zebra ANDNOT lion", schema).article
+    assert isinstance(small, wq.AndMaybe) and isinstance(small.b, wq.AndNot)
+    for operator in ("ANDMAYBE", "ANDNOT"):
+        started = time.monotonic()
+        parse_query(f" {operator} ".join(["okapi"] * 60), schema)
+        assert time.monotonic() - started < 2

@@ -123,3 +123,31 @@ def remove_unused_files(whoosh_dir) -> None:
     except EmptyIndexError:
         return
     clean_files(storage, "MAIN", toc.generation, toc.segments)
+
+
+def _binary_group_query(self, parser):
+    """whoosh.qparser.syntax.BinaryGroup.query as written, but building each side's query once: Whoosh's
+    builds both sides twice, so a chain of n ANDMAYBE or ANDNOT took 2^n steps (18 took 6.5 s, 40 never
+    ended: one query held a search for good)."""
+    from whoosh import query as wq
+    from whoosh.qparser.syntax import attach
+
+    assert len(self.nodes) == 2
+    qa = self.nodes[0].query(parser)
+    qb = self.nodes[1].query(parser)
+    if qa is None and qb is None:
+        q = wq.NullQuery
+    elif qa is None:
+        q = qb
+    elif qb is None:
+        q = qa
+    else:
+        q = self.qclass(qa, qb)
+    return attach(q, self)
+
+
+def build_binary_groups_once() -> None:
+    """Replaces BinaryGroup.query (newsgrep.search.parse calls this before parsing)."""
+    from whoosh.qparser import syntax
+
+    syntax.BinaryGroup.query = _binary_group_query
