@@ -63,32 +63,33 @@ def _check_sharded(top, repair: bool, wait: float | None, verify: bool) -> Check
     """Each shard checked against the files routed to it, the reports merged (an id in two shards is a
     duplicate too); `repair` marks each shard's files in doubt, then one sharded run re-indexes them."""
     shards = [IndexDir(path) for path in ShardsRecord(top).shard_paths()]
-    report = _merged(top, shards, verify)
+    report, parts = _merged(top, shards, verify)
     if repair and not report.ok:
         from newsgrep.cluster.build import build_sharded
 
         if report.damaged:
             build_sharded(None, top, rebuild=True, wait=wait)
         else:
-            for number, shard in enumerate(shards):
-                _mark_doubtful(shard, _inspect(shard, verify, number, len(shards)), wait)
+            for shard, part in zip(shards, parts, strict=True):
+                _mark_doubtful(shard, part, wait)
             build_sharded(None, top, wait=wait)
-        report = _merged(top, shards, verify)
+        report, _ = _merged(top, shards, verify)
         report.repaired = True
     return report
 
 
-def _merged(top, shards: list[IndexDir], verify: bool) -> CheckReport:
+def _merged(top, shards: list[IndexDir], verify: bool) -> tuple[CheckReport, list[CheckReport]]:
+    """The shards' reports as one, and each shard's own."""
     report = CheckReport(str(top))
     ids: Counter[str] = Counter()
-    for number, shard in enumerate(shards):
-        part = _inspect(shard, verify, number, len(shards), ids)
+    parts = [_inspect(shard, verify, number, len(shards), ids) for number, shard in enumerate(shards)]
+    for part in parts:
         report.articles += part.articles
         report.files += part.files
         for name in ("missing", "stale", "extra", "mismatched", "damaged"):
             getattr(report, name).extend(getattr(part, name))
     report.duplicates = sorted(i for i, n in ids.items() if n > 1)
-    return report
+    return report, parts
 
 
 def _inspect(

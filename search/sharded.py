@@ -311,14 +311,7 @@ class ShardedBackend:
         return found
 
     def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:
-        by_shard: dict[int, list] = {}
-        for ref in refs:
-            shard_number, docnum = cast(tuple[int, int], ref)
-            by_shard.setdefault(shard_number, []).append(docnum)
-        answers = self.pool.ask(
-            "positions", shards={number: (fieldname, term, docnums) for number, docnums in by_shard.items()}
-        )
-        return {(number, docnum): found for number, shard in answers.items() for docnum, found in shard.items()}
+        return self.positions_of(fieldname, [term], refs)[term]
 
     # stored articles -------------------------------------------------------------------------------------
     def stored(self, ids: Iterable[str]) -> dict[str, StoredArticle]:

@@ -157,11 +157,7 @@ def tree_scores(searcher, query: wq.Query, docnums: list[int], words: PlainWords
     final = weighting.final if weighting.use_final else None
     row = {(words.fieldname, term): number for number, term in enumerate(words.terms)}
     found: list[float] = []
-    for sub, offset in searcher.leaf_searchers():
-        start = bisect.bisect_left(docnums, offset)
-        end = bisect.bisect_left(docnums, offset + sub.doc_count_all())
-        if start == end:
-            continue
+    for sub, _, start, end in _segment_spans(searcher, docnums):
         add = _adder(query.matcher(sub, context), row)
         for column in range(start, end):
             score = add(each[:, column])
@@ -232,6 +228,16 @@ def _adder(matcher, row: dict[tuple[str, bytes], int]):
     raise _Unknown(kind.__name__)
 
 
+def _segment_spans(searcher, docnums: list[int]):
+    """(segment's searcher, its first document number, start, end) of each segment holding some of
+    `docnums` (ascending): docnums[start:end] are its documents."""
+    for sub, offset in searcher.leaf_searchers():
+        start = bisect.bisect_left(docnums, offset)
+        end = bisect.bisect_left(docnums, offset + sub.doc_count_all())
+        if start != end:
+            yield sub, offset, start, end
+
+
 def whoosh_scores(searcher, query: wq.Query, docnums: list[int]) -> list[float]:
     """Whoosh's score of each of these documents (ascending, all matching `query`), from the matchers its
     collector builds (the searcher's context), skipping along the postings to each."""
@@ -239,11 +245,7 @@ def whoosh_scores(searcher, query: wq.Query, docnums: list[int]) -> list[float]:
     weighting = searcher.weighting
     final = weighting.final if weighting.use_final else None
     found: list[float] = []
-    for sub, offset in searcher.leaf_searchers():
-        start = bisect.bisect_left(docnums, offset)
-        end = bisect.bisect_left(docnums, offset + sub.doc_count_all())
-        if start == end:
-            continue
+    for sub, offset, start, end in _segment_spans(searcher, docnums):
         matcher = query.matcher(sub, context)
         for docnum in docnums[start:end]:
             local = docnum - offset

@@ -50,6 +50,21 @@ def built(corpus: Path, index_dir: Path) -> Path:
     return index_dir
 
 
+def segmented_corpus_index(tmp_path: Path) -> Path:
+    """The bundled corpus indexed in several segments, then 15 of its files removed: an index whose
+    segments hold deleted documents (what a fast path must read as Whoosh reads it)."""
+    from newsgrep.indexer.build import build_index
+
+    root = tmp_path / "articles"
+    shutil.copytree(CORPUS, root)
+    index_dir = tmp_path / "index"
+    build_index([str(root)], index_dir, processes=1, commit_every=60)  # several segments
+    for path in sorted((root / "wikinews").glob("*.txt"))[:15]:
+        path.unlink()  # deleted documents in the segments
+    build_index(None, index_dir, processes=1)
+    return index_dir
+
+
 def interruptible() -> None:
     """`preexec_fn` for a child the test will Ctrl-C: SIGINT back to its default, so that Python raises
     KeyboardInterrupt in it (a test run started in the background of a shell inherits SIGINT ignored,

@@ -15,7 +15,7 @@ import pytest
 from newsgrep import open_index
 from newsgrep.indexer.build import build_index
 from newsgrep.search import vector_path
-from tests.conftest import CORPUS, needs_shared
+from tests.conftest import needs_shared, segmented_corpus_index
 
 _WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 _COMMON = ["said", "year", "government", "minister", "election", "police", "people", "world", "new"]
@@ -86,13 +86,7 @@ def _assert_same_results(index_dir, queries_count: int, seed: int, monkeypatch) 
 
 @pytest.mark.slow
 def test_plain_queries_give_whooshs_results_on_the_bundled_corpus(tmp_path, monkeypatch):
-    root = tmp_path / "articles"
-    shutil.copytree(CORPUS, root)
-    index_dir = tmp_path / "index"
-    build_index([str(root)], index_dir, processes=1, commit_every=60)  # several segments
-    for path in sorted((root / "wikinews").glob("*.txt"))[:15]:
-        path.unlink()  # deleted documents in the segments
-    build_index(None, index_dir, processes=1)
+    index_dir = segmented_corpus_index(tmp_path)
     assert _assert_same_results(index_dir, 300, 11, monkeypatch) > 30  # dated ones with hits
 
 

@@ -4,17 +4,15 @@ plain word queries (all of the words, or any), over several segments with delete
 from __future__ import annotations
 
 import random
-import shutil
 
 import pytest
 from whoosh import query as wq
 
-from newsgrep.indexer.build import build_index
 from newsgrep.store.layout import IndexDir
 from newsgrep.store.schema import F
 from search.settings import Ranking
 from search.vector_scores import VectorScorer
-from tests.conftest import CORPUS
+from tests.conftest import segmented_corpus_index
 
 
 def _queries(searcher, count: int, seed: int = 7) -> list[list[bytes]]:
@@ -33,13 +31,7 @@ def _queries(searcher, count: int, seed: int = 7) -> list[list[bytes]]:
 
 @pytest.mark.slow
 def test_vector_scores_equal_whooshs_on_hundreds_of_queries(tmp_path):
-    root = tmp_path / "articles"
-    shutil.copytree(CORPUS, root)
-    index_dir = tmp_path / "index"
-    build_index([str(root)], index_dir, processes=1, commit_every=60)  # several segments
-    for path in sorted((root / "wikinews").glob("*.txt"))[:15]:
-        path.unlink()  # deleted documents in the segments
-    build_index(None, index_dir, processes=1)
+    index_dir = segmented_corpus_index(tmp_path)
     ix = IndexDir(index_dir).open_whoosh()
     with ix.searcher(weighting=Ranking().weighting()) as searcher:
         assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()

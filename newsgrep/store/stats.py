@@ -75,12 +75,12 @@ def index_roots(index_dir=None) -> list[RootInfo]:
     """The index's roots with the files and articles indexed from each (from every shard of a sharded
     index)."""
     path = resolve_index_dir(index_dir)
-    sharded = ShardsRecord.at(path)
-    indexes = [IndexDir(shard) for shard in ShardsRecord(path).shard_paths()] if sharded else [IndexDir(path)]
+    record = ShardsRecord(path).read() if ShardsRecord.at(path) else None
+    indexes = [IndexDir(shard) for shard in ShardsRecord(path).shard_paths()] if record else [IndexDir(path)]
     found: dict[str, RootInfo] = {}
     for index in indexes:
         with Manifest(index.manifest_path(index.current()), readonly=True) as manifest:
-            for root in ShardsRecord(path).read()["roots"] if sharded else manifest.roots():
+            for root in record["roots"] if record else manifest.roots():
                 files, articles = manifest.counts_under(root)
                 info = found.setdefault(root, RootInfo(root, 0, 0, os.path.exists(root)))
                 info.files += files
