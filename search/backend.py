@@ -79,8 +79,8 @@ class Backend(Protocol):
         the best found until then, marked `timed_out`."""
         ...
 
-    def count(self, query: wq.Query, cap: int) -> int:
-        """Articles matching `query`, counted up to `cap`."""
+    def count(self, query: wq.Query, cap: int, seconds: float | None = None) -> int:
+        """Articles matching `query`, counted up to `cap` (or those counted in `seconds`, if given)."""
         ...
 
     def count_by(self, query: wq.Query, fieldname: str) -> dict[str, int]:
@@ -95,11 +95,14 @@ class Backend(Protocol):
         """Documents in the index (Whoosh's doc_count_all: deleted but unmerged ones too)."""
         ...
 
-    def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]: ...
+    def doc_frequencies(self, fieldname: str, terms: Iterable[str], seconds: float | None = None) -> dict[str, int]:
+        """How many articles hold each of `terms` in `fieldname` (with `seconds`: those looked up by then;
+        a sharded index looks up all)."""
+        ...
 
-    def expand(self, query: wq.Query, fieldname: str) -> set[str]:
+    def expand(self, query: wq.Query, fieldname: str, seconds: float | None = None) -> set[str]:
         """The index terms of `fieldname` that `query`'s words, prefixes, wildcards and fuzzy terms
-        stand for."""
+        stand for (with `seconds`: those found by then)."""
         ...
 
     def positions(self, fieldname: str, term: str, refs: list[Ref]) -> dict[Ref, list[int]]:

@@ -25,7 +25,7 @@ class GlobalBM25F(scoring.BM25F):
         if isinstance(text, bytes):
             text = text.decode("utf-8")
         frequency = self.stats.frequencies.get((fieldname, text), 0)
-        return log(self.stats.documents / (frequency + 1)) + 1
+        return log(self.stats.documents / (frequency + 1)) + 1 if self.stats.documents else 0.0
 
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:

@@ -11,7 +11,8 @@ As Elasticsearch bounds a query (`max_expansions`, `max_clause_count`, `timeout`
   FuzzyTerm does by default: most misspellings do, and it spares a walk through every word);
 - a search runs for at most `timeout` seconds: one that runs out returns the best articles found so
   far and says so (`SearchResult.timed_out`); patterns not yet expanded when it runs out stand for
-  their own text only.
+  their own text only, and one whose walk through the vocabulary (a range, `?x*`) runs out stands for
+  the terms found by then, the most frequent of those it had time to look up first.
 
 The patterns are expanded once, against the index, into ordinary terms (`bound_query`), so every later
 step (scoring, passages, highlights) works with the same bounded list.
@@ -101,7 +102,7 @@ def _expanded(node: wq.Query, backend: Backend, share: int, cache: dict, deadlin
             text = text.rstrip("*?") if isinstance(node, wq.PatternQuery) else text
             cache[key] = wq.Term(node.fieldname, text) if text else wq.NullQuery
         else:
-            cache[key] = _expand(node, backend, share)
+            cache[key] = _expand(node, backend, share, deadline)
     if cache[key] is wq.NullQuery:
         return wq.NullQuery
     found = cache[key].copy()
@@ -109,7 +110,7 @@ def _expanded(node: wq.Query, backend: Backend, share: int, cache: dict, deadlin
     return found
 
 
-def _expand(node: wq.Query, backend: Backend, share: int) -> wq.Query:
+def _expand(node: wq.Query, backend: Backend, share: int, deadline: Deadline) -> wq.Query:
     if isinstance(node, wq.Every) or (isinstance(node, wq.Wildcard) and matches_any_word(node.text)):
         return wq.Every()
     if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.text == "":
@@ -123,9 +124,9 @@ def _expand(node: wq.Query, backend: Backend, share: int) -> wq.Query:
         terms = ([node.text] if exact else []) + [t for t in closest if t != node.text]
         terms = terms[:share]
     else:
-        found = backend.expand(node, field)
+        found = backend.expand(node, field, deadline.left())
         if len(found) > share:
-            frequencies = backend.doc_frequencies(field, found)
+            frequencies = backend.doc_frequencies(field, found, deadline.left())
             found = set(sorted(found, key=lambda t: (-frequencies.get(t, 0), t))[:share])
         terms = sorted(found)
     if not terms:

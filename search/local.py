@@ -10,6 +10,7 @@ import bisect
 import datetime as dt
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from whoosh.reading import TermNotFound
 
 from newsgrep.search import vector_path
 from newsgrep.search.backend import Candidate, Candidates, CollectionStats, Ref
+from newsgrep.search.limits import GRACE
+from newsgrep.search.timed_matchers import Clock, TimedSearcher
 from newsgrep.store.layout import IndexDir
 from newsgrep.store.manifest import Manifest
 from newsgrep.store.schema import F, StoredArticle
@@ -128,13 +131,17 @@ class LocalBackend:
         # as the Whoosh path says it (an estimate), so that both paths give the same result
         return Candidates(hits, max(query.estimate_size(searcher.reader()), len(hits)), True)
 
-    def count(self, query: wq.Query, cap: int) -> int:
+    def count(self, query: wq.Query, cap: int, seconds: float | None = None) -> int:
         # Matching without scoring (docs_for_query skips deleted documents): what a count needs.
+        searcher = self._searcher if seconds is None else TimedSearcher.over(self._searcher, seconds)
         found = 0
-        for _ in self._searcher.docs_for_query(query):
-            found += 1
-            if found >= cap:
-                break
+        try:
+            for _ in searcher.docs_for_query(query):
+                found += 1
+                if found >= cap:
+                    break
+        except collectors.TimeLimit:
+            pass
         return found
 
     def count_by(self, query: wq.Query, fieldname: str) -> dict[str, int]:
@@ -170,16 +177,36 @@ class LocalBackend:
     def doc_count(self) -> int:
         return self._searcher.reader().doc_count_all()
 
-    def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]:
+    def doc_frequencies(self, fieldname: str, terms: Iterable[str], seconds: float | None = None) -> dict[str, int]:
         reader = self._searcher.reader()
-        return {term: reader.doc_frequency(fieldname, term) for term in terms}
+        found: dict[str, int] = {}
+        with _on_the_clock(seconds) as tick:
+            for term in terms:
+                tick()
+                found[term] = reader.doc_frequency(fieldname, term)
+        return found
 
-    def expand(self, query: wq.Query, fieldname: str) -> set[str]:
-        return {
-            text.decode("utf-8") if isinstance(text, bytes) else text
-            for field, text in query.existing_terms(self._searcher.reader(), phrases=False, expand=True)
-            if field == fieldname
-        }
+    def expand(self, query: wq.Query, fieldname: str, seconds: float | None = None) -> set[str]:
+        # Whoosh's existing_terms(expand=True), walking the terms one by one so that the walk can stop: a
+        # range or a wildcard that begins with ? or * walks the field's whole vocabulary.
+        reader = self._searcher.reader()
+        field = reader.schema[fieldname] if fieldname in reader.schema else None
+        found: set[str] = set()
+        with _on_the_clock(seconds) as tick:
+            for leaf in query.leaves():
+                for name, text in leaf.expanded_terms(reader, phrases=False):
+                    tick()
+                    if name != fieldname or field is None:
+                        continue
+                    if not isinstance(leaf, wq.MultiTerm):  # a pattern's expansions come from the index
+                        try:
+                            text = field.to_bytes(text)
+                        except ValueError:
+                            continue
+                        if (name, text) not in reader:
+                            continue
+                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        return found
 
     def positions_of(self, fieldname: str, terms: list[str], refs: list[Ref]) -> dict[str, dict[Ref, list[int]]]:
         return {term: self.positions(fieldname, term, refs) for term in terms}
@@ -237,6 +264,19 @@ class LocalBackend:
         return self._searcher.corrector(fieldname).suggest(text, limit=limit, maxdist=maxdist, prefix=prefix)
 
 
+@contextmanager
+def _on_the_clock(seconds: float | None):
+    """A `tick()` to call at each step of a walk that must end after `seconds` (None: never): the walk
+    ends quietly, with what it found, at the first step past them."""
+    if seconds is None:
+        yield lambda: None
+        return
+    try:
+        yield Clock(seconds).tick
+    except collectors.TimeLimit:
+        pass
+
+
 def _search_within(searcher, query: wq.Query, seconds: float | None, **options):
     """Whoosh's search, stopped after `seconds` (None: never) with the best documents found until then
     (at least `limit` of them when as many match): (results, whether the time ran out)."""
@@ -244,7 +284,10 @@ def _search_within(searcher, query: wq.Query, seconds: float | None, **options):
     if seconds is None:
         searcher.search_with_collector(query, collector)
         return collector.results(), False
-    limited = _TimeLimit(collector, max(seconds, 0.001), options.get("limit") or 1)
+    seconds = max(seconds, 0.001)
+    # Past `seconds` the collector stops once it has `limit` documents; past a tenth more, the matchers do.
+    searcher = TimedSearcher.over(searcher, seconds * (1 + GRACE))
+    limited = _TimeLimit(collector, seconds, options.get("limit") or 1)
     try:
         searcher.search_with_collector(query, limited)
     except collectors.TimeLimit:
@@ -255,8 +298,9 @@ def _search_within(searcher, query: wq.Query, seconds: float | None, **options):
 
 class _TimeLimit(collectors.TimeLimitCollector):
     """Whoosh's TimeLimitCollector (checking the time between matches, no SIGALRM: searches also run in
-    the web server's threads) that stops only once it has collected `least` documents: building a large
-    query's matchers can take the whole budget, and a search that runs out returns what it found."""
+    the web server's threads) that stops only once it has collected `least` documents, or when the
+    matchers' own clock (newsgrep.search.timed_matchers) runs out: building a large query's matchers can
+    take most of the budget, and a search that runs out returns what it found."""
 
     def __init__(self, child, timelimit: float, least: int):
         super().__init__(child, timelimit, use_alarm=False)

@@ -27,6 +27,7 @@ from newsgrep.store.schema import ARTICLE_FIELDS, DEFAULT_FIELD, PASSAGE_FIELD, 
 from newsgrep.store.whoosh_internals import build_binary_groups_once, is_null_query
 
 MAX_QUERY_CHARS = 2000
+MAX_NESTING = 20  # parentheses within parentheses (as Elasticsearch's max_nested_depth for bool queries)
 build_binary_groups_once()  # a chain of ANDMAYBE/ANDNOT parsed in linear time, not 2^n
 SHOUTED_WORDS = 6
 _ENDINGS = ("", "e", "s", "ed", "ing", "ion", "y")
@@ -114,6 +115,10 @@ def _check(text: str) -> None:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             raise QueryError("unbalanced parentheses in query: a ) has no (")
+        if depth > MAX_NESTING:
+            # Whoosh parses, normalises and builds matchers for a nested query in time that grows with the
+            # square of its depth: 110 levels took seconds before the first match.
+            raise QueryError(f"parentheses nested too deep in query (at most {MAX_NESTING} levels)")
     if depth:
         raise QueryError("unbalanced parentheses in query: a ( is not closed")
     for name in _FIELD.findall(bare):

@@ -244,8 +244,8 @@ class ShardedBackend:
             found[number] = candidates
         return found
 
-    def count(self, query: wq.Query, cap: int) -> int:
-        return min(cap, sum(self.pool.ask("count", query, cap).values()))
+    def count(self, query: wq.Query, cap: int, seconds: float | None = None) -> int:
+        return min(cap, sum(self.pool.ask("count", query, cap, seconds).values()))
 
     def count_by(self, query: wq.Query, fieldname: str) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -262,7 +262,8 @@ class ShardedBackend:
             return sum(self.pool.ask("doc_count").values())
         return self._documents
 
-    def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]:
+    def doc_frequencies(self, fieldname: str, terms: Iterable[str], seconds: float | None = None) -> dict[str, int]:
+        # All of them, whatever `seconds`: the answers are kept for the rest of the search.
         terms = list(terms)
         unknown = [term for term in terms if (fieldname, term) not in self._frequencies]
         if unknown:
@@ -275,11 +276,11 @@ class ShardedBackend:
                 return {term: summed.get(term, self._frequencies.get((fieldname, term), 0)) for term in terms}
         return {term: self._frequencies[(fieldname, term)] for term in terms}
 
-    def expand(self, query: wq.Query, fieldname: str) -> set[str]:
+    def expand(self, query: wq.Query, fieldname: str, seconds: float | None = None) -> set[str]:
         known = self._known_expansion(query, fieldname)
         if known is not None:
             return known
-        return set().union(*self.pool.ask("expand", query, fieldname).values())
+        return set().union(*self.pool.ask("expand", query, fieldname, seconds).values())
 
     def _known_expansion(self, query: wq.Query, fieldname: str) -> set[str] | None:
         """What `expand` answers, from the frequencies and expansions this search gathered already (as

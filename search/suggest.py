@@ -98,4 +98,5 @@ def _count(backend: Backend, text: str, cap: int, deadline: Deadline | None) -> 
         parsed = parse_query(text, backend.schema)
     except QueryError:
         return 0
-    return backend.count(bound_query(parsed.article, backend, deadline=deadline), cap)
+    seconds = None if deadline is None else deadline.left()
+    return backend.count(bound_query(parsed.article, backend, deadline=deadline), cap, seconds)

@@ -117,6 +117,8 @@ class VectorScorer:
         score (the sum of its terms' BM25F scores, each times its boost) and each term's score in it
         before the boost (terms x documents, NaN where the document lacks the term)."""
         searcher = self.searcher
+        if not searcher.doc_count_all():  # Whoosh's idf is log(0) here; its matchers never ask for it
+            return np.empty(0, dtype=np.int64), np.empty(0), np.empty((len(terms), 0))
         B, K1 = self._field_B.get(fieldname, self.B), self.K1
         avgfl = searcher.avg_field_length(fieldname) or 1
         idfs = [searcher.idf(fieldname, term) for term in terms]

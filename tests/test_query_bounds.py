@@ -251,3 +251,61 @@ def test_a_chain_of_andmaybe_or_andnot_is_parsed_in_linear_time():
         started = time.monotonic()
         parse_query(f" {operator} ".join(["okapi"] * 60), schema)
         assert time.monotonic() - started < 2
+
+
+def test_parentheses_nested_past_the_limit_are_refused_in_one_line():
+    """Found by tests/test_query_fuzz.py: 110 nested levels of `contin~` took 7.4 s on a 2 s budget, most of
+    it in Whoosh's building of the nested matchers, before the first match."""
+    from newsgrep.search.parse import MAX_NESTING
+    from newsgrep.store.schema import build_schema
+
+    schema = build_schema()
+
+    def nested(depth: int) -> str:
+        return "(" * depth + "okapi" + " OR zebra)" * depth
+
+    assert parse_query(nested(MAX_NESTING), schema).article is not None
+    with pytest.raises(QueryError, match=f"nested too deep.*at most {MAX_NESTING}"):
+        parse_query(nested(MAX_NESTING + 1), schema)
+    assert parse_query('"(((((((((((((((((((((((okapi" zebra', schema).article is not None  # in a phrase: text
+
+
+def test_the_time_budget_stops_the_matchers_even_before_a_page_of_results(built, monkeypatch):
+    """The collector stops a search out of time once it has a page of results; the matchers' own clock
+    (newsgrep.search.timed_matchers) stops one that has not, which a query matching little or a nested
+    one (building its matchers) can keep busy for seconds. Counting has the same clock."""
+    from newsgrep.search import timed_matchers
+    from newsgrep.search.local import _search_within
+
+    monkeypatch.setattr(timed_matchers, "EVERY", 2)  # the clock looked at every 2 moves: 22 articles suffice
+    with open_index(built) as searcher:
+        backend = searcher.backend
+        whoosh_searcher = backend._searcher
+        the = wq.Term("body", "the")
+        everyone = len(list(whoosh_searcher.docs_for_query(the)))
+        assert everyone > 20
+        found, timed_out = _search_within(whoosh_searcher, the, None, limit=everyone)
+        assert found.scored_length() == everyone and not timed_out
+        found, timed_out = _search_within(whoosh_searcher, the, 1e-9, limit=everyone)
+        assert timed_out and found.scored_length() < everyone
+        assert backend.count(the, everyone) == everyone
+        assert backend.count(the, everyone, seconds=1e-9) < everyone
+
+
+def test_a_walk_through_the_whole_vocabulary_stops_at_the_budget(built, monkeypatch):
+    """Found by tests/test_query_fuzz.py: `body:<~1` (a range up to "~1": every word) walked all 26,000
+    words of a 20,000-article index and looked up each one's frequency, 2 s on a 1 s budget, before the
+    search began."""
+    from newsgrep.search import timed_matchers
+
+    monkeypatch.setattr(timed_matchers, "EVERY", 2)
+    with open_index(built) as searcher:
+        backend = searcher.backend
+        everything = parse_query("body:<~1", backend.schema).article
+        words = backend.expand(everything, "body")
+        assert len(words) > 1000
+        assert len(backend.expand(everything, "body", seconds=1e-9)) < len(words)
+        assert len(backend.doc_frequencies("body", words, seconds=1e-9)) < len(words)
+        assert backend.expand(parse_query("nosuchword OR s*", backend.schema).article, "body") == {
+            w for w in words if w.startswith("s")
+        }

@@ -199,3 +199,14 @@ def test_similar_gives_whooshs_results(built, monkeypatch):
                 found[scorer] = result
             assert found[None] == found["whoosh"] and found[None]["hits"], article_id
             assert article_id not in [hit["id"] for hit in found[None]["hits"]]
+
+
+def test_an_empty_index_answers_nothing_on_both_paths(tmp_path, monkeypatch):
+    """An index with no articles yet (a first build killed before its first batch) finds nothing, as
+    Whoosh does, instead of failing on an idf of log(0)."""
+    (tmp_path / "news").mkdir()
+    build_index([tmp_path / "news"], tmp_path / "ix")
+    with open_index(tmp_path / "ix") as searcher:
+        for scorer in (None, "whoosh"):
+            found = _result(searcher, "government", "and", {}, monkeypatch, scorer)
+            assert found["hits"] == [] and found["total"] == 0, scorer
