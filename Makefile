@@ -1,7 +1,7 @@
 .PHONY: test test-fast lint format bench man
 
 test:  # everything, as CI runs it
-	python -m pytest -q -n 2 --dist loadfile
+	python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast:  # all but the tests marked slow (kills, watch, workers, real corpora, fuzzing): well under a minute
 	python -m pytest -q -m "not slow" -n auto

@@ -18,6 +18,17 @@ SHARED = Path(os.environ.get("NEWSGREP_SHARED", REPO.parent / "shared"))
 SEEDS = CORPUS / "seeds"
 
 
+# The test files that take longest (minutes each), started first: with `-n 2 --dist loadfile
+# --no-loadscope-reorder` (the README's test command) the two processes then end together, instead of one
+# running the fuzz alone at the end while the other is idle.
+LONGEST_FIRST = ("test_query_fuzz.py", "test_sigkill_points.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    last = len(LONGEST_FIRST)
+    items.sort(key=lambda item: LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else last)
+
+
 def needs_shared(*parts: str) -> Path:
     """The path under ../shared, or a clean skip when the shared data is absent (a user's clone)."""
     path = SHARED.joinpath(*parts)
