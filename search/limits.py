@@ -57,9 +57,12 @@ class Deadline:
         return self.at is not None and time.monotonic() >= self.at
 
 
+LONGEST_WORD = 40  # letters: a longer "word" is not corrected (Whoosh's edit distance walks it letter by letter)
+
+
 def fuzzy_edits(word: str, asked: int) -> int:
     """The edits a fuzzy `word~asked` allows: Elasticsearch's AUTO fuzziness as a ceiling."""
-    allowed = 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
+    allowed = 0 if len(word) <= 2 or len(word) > LONGEST_WORD else 1 if len(word) <= 5 else 2
     return min(asked, allowed)
 
 

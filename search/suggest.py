@@ -11,7 +11,7 @@ from whoosh import query as wq
 
 from newsgrep.errors import QueryError
 from newsgrep.search.backend import Backend
-from newsgrep.search.limits import Deadline, bound_query
+from newsgrep.search.limits import LONGEST_WORD, Deadline, bound_query
 from newsgrep.search.parse import parse_query
 from newsgrep.search.settings import Ranking
 from newsgrep.store.schema import ARTICLE_FIELDS, PASSAGE_FIELD
@@ -38,7 +38,8 @@ def suggestion(
         at = match.end()
         options = [word]
         field = _FIELD_BEFORE.search(query[: match.start()])
-        if word not in _OPERATORS and (field is None or field.group(1) in CORRECTED_FIELDS):  # phrases too
+        correctable = word not in _OPERATORS and len(word) <= LONGEST_WORD
+        if correctable and (field is None or field.group(1) in CORRECTED_FIELDS):  # phrases too
             if word not in known and not (deadline is not None and deadline.passed()):  # each walks the terms
                 stems = [t.text for t in analyzer(word)]
                 rare = len(stems) == 1 and _rare(backend, stems[0])
