@@ -187,25 +187,18 @@ class LocalBackend:
         return found
 
     def expand(self, query: wq.Query, fieldname: str, seconds: float | None = None) -> set[str]:
-        # Whoosh's existing_terms(expand=True), walking the terms one by one so that the walk can stop: a
-        # range or a wildcard that begins with ? or * walks the field's whole vocabulary.
         reader = self._searcher.reader()
-        field = reader.schema[fieldname] if fieldname in reader.schema else None
         found: set[str] = set()
         with _on_the_clock(seconds) as tick:
             for leaf in query.leaves():
-                for name, text in leaf.expanded_terms(reader, phrases=False):
+                if isinstance(leaf, wq.MultiTerm):  # a walk through the index's words, one at a time on the clock
+                    terms = leaf.expanded_terms(reader, phrases=False)
+                else:
+                    terms = leaf.existing_terms(reader, phrases=False, expand=True)
+                for name, text in terms:
                     tick()
-                    if name != fieldname or field is None:
-                        continue
-                    if not isinstance(leaf, wq.MultiTerm):  # a pattern's expansions come from the index
-                        try:
-                            text = field.to_bytes(text)
-                        except ValueError:
-                            continue
-                        if (name, text) not in reader:
-                            continue
-                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                    if name == fieldname:
+                        found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return found
 
     def positions_of(self, fieldname: str, terms: list[str], refs: list[Ref]) -> dict[str, dict[Ref, list[int]]]:
