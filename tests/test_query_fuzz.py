@@ -29,9 +29,10 @@ QUERIES = 1_000
 BUDGET = 1.0
 # Past the budget a search still reads and highlights the passages of the (at most 10) articles it found;
 # its patterns' expansion and its matchers stop at the budget plus a tenth (newsgrep.search.limits.GRACE,
-# newsgrep.search.timed_matchers). Measured alone, that overrun stayed under 0.3 s on 1,000 queries; the
-# margin is 1 s because in CI another test file runs beside this one on the 2 CPUs.
-MARGIN = 1.0
+# newsgrep.search.timed_matchers). Measured alone, that overrun stayed under 0.3 s on 1,000 queries. A date
+# range (`date:>2010`) gathers its documents before the clock can stop it: with another test file running
+# beside this one on the 2 CPUs, `date:>2010 ? johndro*s` once took 2.3 s. Hence a margin of 1.5 s.
+MARGIN = 1.5
 BOUND = BUDGET + MARGIN
 
 
